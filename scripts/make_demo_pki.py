@@ -1,0 +1,182 @@
+"""Generate the demo Nuvy CAs and the public sample files the validator page offers.
+
+Every private key lives only in memory and is thrown away when the script ends: the outputs are
+public certificates and one CSR, safe to commit. Replace the demo CAs with the real ones before
+production (see docs/assets/ca/README.md).
+
+    python scripts/make_demo_pki.py            # writes docs/assets/ca/ and docs/assets/samples/
+    python scripts/make_demo_pki.py --out DIR  # writes DIR/ca/ and DIR/samples/ instead
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "docs" / "assets"
+
+CA_KEY_BITS = 4096
+CLIENT_KEY_BITS = 2048
+CA_LIFETIME = dt.timedelta(days=3653)
+CLIENT_LIFETIME = dt.timedelta(days=1826)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """A CA certificate together with the in-memory key that signs with it."""
+
+    certificate: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+
+def _name(*pairs: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
+    return x509.Name([x509.NameAttribute(oid, value) for oid, value in pairs])
+
+
+def _new_key(bits: int) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def _ca_usage() -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=False, content_commitment=False, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+        encipher_only=False, decipher_only=False,
+    )
+
+
+def _client_usage() -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True, content_commitment=False, key_encipherment=True,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+        encipher_only=False, decipher_only=False,
+    )
+
+
+def make_ca(
+    subject: x509.Name, *, now: dt.datetime, bits: int = CA_KEY_BITS,
+    parent: Issuer | None = None, path_length: int | None = None,
+) -> Issuer:
+    """Make a CA (self-signed when there is no parent) valid for about ten years from `now`."""
+    key = _new_key(bits)
+    issuer_name = parent.certificate.subject if parent else subject
+    signing_key = parent.key if parent else key
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + CA_LIFETIME)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(_ca_usage(), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if parent:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(parent.key.public_key()), critical=False
+        )
+    return Issuer(builder.sign(signing_key, hashes.SHA256()), key)
+
+
+def make_client(subject: x509.Name, issuer: Issuer, *, now: dt.datetime) -> x509.Certificate:
+    """Issue a client certificate with the profile of step 5 of the guide."""
+    key = _new_key(CLIENT_KEY_BITS)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + CLIENT_LIFETIME)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_client_usage(), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
+        )
+        .sign(issuer.key, hashes.SHA256())
+    )
+
+
+def make_csr(subject: x509.Name) -> x509.CertificateSigningRequest:
+    """Make a CSR like the `openssl req -new ... -subj` of step 3 (no extensions)."""
+    return x509.CertificateSigningRequestBuilder().subject_name(subject).sign(
+        _new_key(CLIENT_KEY_BITS), hashes.SHA256()
+    )
+
+
+def client_subject(ou: str) -> x509.Name:
+    return _name(
+        (NameOID.COUNTRY_NAME, "BR"),
+        (NameOID.ORGANIZATION_NAME, "Example Client"),
+        (NameOID.ORGANIZATIONAL_UNIT_NAME, ou),
+        (NameOID.COMMON_NAME, "example-client"),
+    )
+
+
+def nuvy_demo_ca_subject(label: str) -> x509.Name:
+    return _name(
+        (NameOID.COUNTRY_NAME, "BR"),
+        (NameOID.ORGANIZATION_NAME, "Nuvy (demo - replace before production)"),
+        (NameOID.COMMON_NAME, f"Nuvy DEMO {label} Client CA"),
+    )
+
+
+def _pem(obj: x509.Certificate | x509.CertificateSigningRequest) -> bytes:
+    return obj.public_bytes(serialization.Encoding.PEM)
+
+
+def build_outputs(now: dt.datetime) -> dict[str, bytes]:
+    """Return every public file to write, keyed by its path relative to the output directory."""
+    outputs: dict[str, bytes] = {}
+    for env_id, label, ou in (("qa", "QA", "QA"), ("production", "Production", "Production")):
+        ca = make_ca(nuvy_demo_ca_subject(label), now=now, path_length=0)
+        outputs[f"ca/{env_id}/nuvy-ca.crt"] = _pem(ca.certificate)
+        outputs[f"samples/client-{env_id}.crt"] = _pem(make_client(client_subject(ou), ca, now=now))
+    outputs["samples/client.csr"] = _pem(make_csr(client_subject("Production")))
+    outputs["samples/partner-chain.pem"] = _partner_chain(now)
+    return outputs
+
+
+def _partner_chain(now: dt.datetime) -> bytes:
+    # A fictional partner PKI for step 12: leaf first, then the intermediate, then the root.
+    root = make_ca(
+        _name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
+              (NameOID.COMMON_NAME, "Example Partner Root CA")),
+        now=now, bits=CLIENT_KEY_BITS, path_length=1,
+    )
+    intermediate = make_ca(
+        _name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
+              (NameOID.COMMON_NAME, "Example Partner Issuing CA 1")),
+        now=now, bits=CLIENT_KEY_BITS, parent=root, path_length=0,
+    )
+    leaf = make_client(client_subject("Production"), intermediate, now=now)
+    return b"".join(_pem(cert) for cert in (leaf, intermediate.certificate, root.certificate))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: docs/assets)")
+    args = parser.parse_args(argv)
+    for relative, data in build_outputs(dt.datetime.now(dt.UTC)).items():
+        target = args.out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

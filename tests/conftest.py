@@ -1,0 +1,43 @@
+"""Shared fixtures: a session-wide test PKI (generated at run time, never committed) and a fixed time.
+
+``from tests import pki`` works from every test package because the repository root is put on
+``sys.path`` here; ``pytest`` on its own (as nox runs it) does not add the current directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests import pki as _pki  # noqa: E402 - needs the path set above.
+
+
+@dataclass(frozen=True)
+class TestPKI:
+    """The two Nuvy environments of the guide, as RSA-4096 roots, and the fixed time tests run at."""
+
+    qa: _pki.Issued
+    production: _pki.Issued
+    now: dt.datetime
+
+
+@pytest.fixture(scope="session")
+def pki() -> TestPKI:
+    return TestPKI(
+        qa=_pki.make_ca("Nuvy QA CA", key_slot=100),
+        production=_pki.make_ca("Nuvy Production CA", key_slot=101),
+        now=_pki.NOW,
+    )
+
+
+@pytest.fixture(scope="session")
+def now() -> dt.datetime:
+    return _pki.NOW

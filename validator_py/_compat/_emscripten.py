@@ -1,0 +1,88 @@
+"""Signature verification through the browser's WebCrypto (``crypto.subtle``), for Pyodide.
+
+This module and ``validator_py/browser.py`` are the only places that import ``js`` and ``pyodide``;
+the core hands us a ``SignatureRequest`` and gets back True, False or None (not supported here).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import JsException, to_js  # type: ignore[import-not-found]
+
+from validator_py.signatures import SignatureRequest, ecdsa_der_to_p1363
+
+# WebCrypto spells hash names with a dash; MD5 is missing on purpose because WebCrypto cannot verify it.
+_WEBCRYPTO_HASHES = {"sha1": "SHA-1", "sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512"}
+
+# WebCrypto raises this DOMException name when the browser lacks an algorithm (older browsers and Ed25519);
+# that means "cannot check here", not "the signature is wrong".
+_NOT_SUPPORTED = "NotSupportedError"
+
+
+def _js_object(value: dict[str, Any]) -> Any:
+    # A plain JS object, not a Map: WebCrypto reads algorithm parameters as object properties.
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def _algorithms(request: SignatureRequest) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The (importKey, verify) algorithm parameters for a request, or None if WebCrypto cannot do it."""
+    if request.scheme == "ed25519":
+        return {"name": "Ed25519"}, {"name": "Ed25519"}
+    hash_name = _WEBCRYPTO_HASHES.get(request.hash or "")
+    if hash_name is None:
+        return None
+    if request.scheme == "rsa-pkcs1v15":
+        return {"name": "RSASSA-PKCS1-v1_5", "hash": hash_name}, {"name": "RSASSA-PKCS1-v1_5"}
+    if request.scheme == "rsa-pss":
+        if request.salt_length is None:
+            return None
+        return {"name": "RSA-PSS", "hash": hash_name}, {"name": "RSA-PSS", "saltLength": request.salt_length}
+    if request.scheme == "ecdsa" and request.curve in ("P-256", "P-384", "P-521"):
+        return {"name": "ECDSA", "namedCurve": request.curve}, {"name": "ECDSA", "hash": hash_name}
+    return None
+
+
+def _signature_bytes(request: SignatureRequest) -> bytes | None:
+    """The signature in WebCrypto's encoding; None when an ECDSA signature is not strict DER."""
+    if request.scheme != "ecdsa":
+        return request.signature
+    try:
+        return ecdsa_der_to_p1363(request.signature, request.curve)
+    except ValueError:
+        # BER or non-minimal integers: OpenSSL and pyca/cryptography reject them, so the browser does too.
+        return None
+
+
+def _exception_name(error: JsException) -> str:
+    return str(getattr(error, "name", "") or "")
+
+
+class WebCryptoVerifier:
+    """An ``AsyncVerifier`` backed by ``crypto.subtle``; it never raises for bad keys or signatures."""
+
+    async def verify(self, request: SignatureRequest) -> bool | None:
+        algorithms = _algorithms(request)
+        if algorithms is None:
+            return None
+        import_algorithm, verify_algorithm = algorithms
+        signature = _signature_bytes(request)
+        if signature is None:
+            return False
+        subtle = js.crypto.subtle
+        try:
+            key = await subtle.importKey(
+                "spki", to_js(request.spki_der), _js_object(import_algorithm), False, to_js(["verify"])
+            )
+        except JsException as error:
+            # A browser without the algorithm cannot judge the signature; a key it cannot read
+            # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
+            return None if _exception_name(error) == _NOT_SUPPORTED else False
+        try:
+            valid = await subtle.verify(
+                _js_object(verify_algorithm), key, to_js(signature), to_js(request.message)
+            )
+        except JsException as error:
+            return None if _exception_name(error) == _NOT_SUPPORTED else False
+        return bool(valid)

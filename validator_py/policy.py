@@ -1,0 +1,29 @@
+"""The client profile as an explicit, frozen input, so tests are exact and operators can tune it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The curves WebCrypto and pyca/cryptography both verify; anything else cannot be checked everywhere.
+SUPPORTED_CURVES = frozenset({"P-256", "P-384", "P-521"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What Nuvy expects of a client certificate and CSR (guide steps 3 and 5).
+
+    ``min_rsa_bits`` and ``allowed_hashes`` come from the guide's "Algorithms" section (client RSA 2048,
+    SHA-256); ``warn_days`` is how long before expiry the validator starts pointing at rotation (step 9).
+    """
+
+    min_rsa_bits: int = 2048
+    allowed_hashes: frozenset[str] = frozenset({"sha256", "sha384", "sha512"})
+    warn_days: int = 30
+    require_client_auth: bool = True
+    expect_key_encipherment_for_rsa: bool = True
+
+    def __post_init__(self) -> None:
+        if self.warn_days < 0:
+            raise ValueError("warn_days must be zero or positive")
+        if self.min_rsa_bits < 1024:
+            raise ValueError("min_rsa_bits below 1024 is not a meaningful policy")

@@ -1,0 +1,59 @@
+"""Results as values: one ``CheckResult`` per check, gathered in a ``Report`` that the page and the CLI render."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    status: Status
+    message: str
+    title: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "status": self.status.value, "message": self.message, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    checks: tuple[CheckResult, ...]
+    details: Mapping[str, Any] = field(default_factory=dict)
+    bundle_pem: str | None = None
+
+    @property
+    def verdict(self) -> Status:
+        statuses = {check.status for check in self.checks}
+        if Status.FAIL in statuses:
+            return Status.FAIL
+        if Status.WARN in statuses:
+            return Status.WARN
+        return Status.PASS
+
+    def check(self, check_id: str) -> CheckResult:
+        """The result of one check by id; raises KeyError when the report has no such check."""
+        for result in self.checks:
+            if result.id == check_id:
+                return result
+        raise KeyError(check_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value,
+            "kind": self.kind,
+            "checks": [check.to_dict() for check in self.checks],
+            "details": dict(self.details),
+            "bundle_pem": self.bundle_pem,
+        }
