@@ -48,23 +48,39 @@ def _new_key(bits: int) -> rsa.RSAPrivateKey:
 
 def _ca_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=False, content_commitment=False, key_encipherment=False,
-        data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-        encipher_only=False, decipher_only=False,
+        digital_signature=False,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
 def _client_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=True, content_commitment=False, key_encipherment=True,
-        data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-        encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=True,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
 def make_ca(
-    subject: x509.Name, *, now: dt.datetime, bits: int = CA_KEY_BITS,
-    parent: Issuer | None = None, path_length: int | None = None,
+    subject: x509.Name,
+    *,
+    now: dt.datetime,
+    bits: int = CA_KEY_BITS,
+    parent: Issuer | None = None,
+    path_length: int | None = None,
 ) -> Issuer:
     """Make a CA (self-signed when there is no parent) valid for about ten years from `now`."""
     key = _new_key(bits)
@@ -112,8 +128,10 @@ def make_client(subject: x509.Name, issuer: Issuer, *, now: dt.datetime) -> x509
 
 def make_csr(subject: x509.Name) -> x509.CertificateSigningRequest:
     """Make a CSR like the `openssl req -new ... -subj` of step 3 (no extensions)."""
-    return x509.CertificateSigningRequestBuilder().subject_name(subject).sign(
-        _new_key(CLIENT_KEY_BITS), hashes.SHA256()
+    return (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(subject)
+        .sign(_new_key(CLIENT_KEY_BITS), hashes.SHA256())
     )
 
 
@@ -153,22 +171,37 @@ def build_outputs(now: dt.datetime) -> dict[str, bytes]:
 def _partner_chain(now: dt.datetime) -> bytes:
     # A fictional partner PKI for step 12: leaf first, then the intermediate, then the root.
     root = make_ca(
-        _name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
-              (NameOID.COMMON_NAME, "Example Partner Root CA")),
-        now=now, bits=CLIENT_KEY_BITS, path_length=1,
+        _name(
+            (NameOID.COUNTRY_NAME, "US"),
+            (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
+            (NameOID.COMMON_NAME, "Example Partner Root CA"),
+        ),
+        now=now,
+        bits=CLIENT_KEY_BITS,
+        path_length=1,
     )
     intermediate = make_ca(
-        _name((NameOID.COUNTRY_NAME, "US"), (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
-              (NameOID.COMMON_NAME, "Example Partner Issuing CA 1")),
-        now=now, bits=CLIENT_KEY_BITS, parent=root, path_length=0,
+        _name(
+            (NameOID.COUNTRY_NAME, "US"),
+            (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
+            (NameOID.COMMON_NAME, "Example Partner Issuing CA 1"),
+        ),
+        now=now,
+        bits=CLIENT_KEY_BITS,
+        parent=root,
+        path_length=0,
     )
     leaf = make_client(client_subject("Production"), intermediate, now=now)
     return b"".join(_pem(cert) for cert in (leaf, intermediate.certificate, root.certificate))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: docs/assets)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: docs/assets)"
+    )
     args = parser.parse_args(argv)
     for relative, data in build_outputs(dt.datetime.now(dt.UTC)).items():
         target = args.out / relative

@@ -21,7 +21,7 @@ from tests import pki as _pki  # noqa: E402 - needs the path set above.
 
 
 @dataclass(frozen=True)
-class TestPKI:
+class NuvyPKI:
     """The two Nuvy environments of the guide, as RSA-4096 roots, and the fixed time tests run at."""
 
     qa: _pki.Issued
@@ -30,8 +30,8 @@ class TestPKI:
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPKI:
-    return TestPKI(
+def pki() -> NuvyPKI:
+    return NuvyPKI(
         qa=_pki.make_ca("Nuvy QA CA", key_slot=100),
         production=_pki.make_ca("Nuvy Production CA", key_slot=101),
         now=_pki.NOW,

@@ -1,15 +1,15 @@
-"""Results as values: one ``CheckResult`` per check, gathered in a ``Report`` that the page and the CLI render."""
+"""Results as values: a ``CheckResult`` per check, gathered in a ``Report`` the page and the CLI render."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
-    PASS = "pass"
+class Status(StrEnum):
+    PASS = "pass"  # noqa: S105 - a status, not a password.
     WARN = "warn"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"

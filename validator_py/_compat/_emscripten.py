@@ -20,6 +20,9 @@ _WEBCRYPTO_HASHES = {"sha1": "SHA-1", "sha256": "SHA-256", "sha384": "SHA-384", 
 # that means "cannot check here", not "the signature is wrong".
 _NOT_SUPPORTED = "NotSupportedError"
 
+# The size of r and of s in WebCrypto's fixed-width (IEEE P1363) ECDSA signature, per curve.
+_CURVE_BYTES = {"P-256": 32, "P-384": 48, "P-521": 66}
+
 
 def _js_object(value: dict[str, Any]) -> Any:
     # A plain JS object, not a Map: WebCrypto reads algorithm parameters as object properties.
@@ -33,15 +36,19 @@ def _algorithms(request: SignatureRequest) -> tuple[dict[str, Any], dict[str, An
     hash_name = _WEBCRYPTO_HASHES.get(request.hash or "")
     if hash_name is None:
         return None
-    if request.scheme == "rsa-pkcs1v15":
-        return {"name": "RSASSA-PKCS1-v1_5", "hash": hash_name}, {"name": "RSASSA-PKCS1-v1_5"}
-    if request.scheme == "rsa-pss":
-        if request.salt_length is None:
-            return None
-        return {"name": "RSA-PSS", "hash": hash_name}, {"name": "RSA-PSS", "saltLength": request.salt_length}
-    if request.scheme == "ecdsa" and request.curve in ("P-256", "P-384", "P-521"):
-        return {"name": "ECDSA", "namedCurve": request.curve}, {"name": "ECDSA", "hash": hash_name}
-    return None
+    if request.scheme == "rsa-pss" and request.salt_length is None:
+        return None
+    if request.scheme == "ecdsa" and request.curve not in _CURVE_BYTES:
+        return None
+    by_scheme = {
+        "rsa-pkcs1v15": ({"name": "RSASSA-PKCS1-v1_5", "hash": hash_name}, {"name": "RSASSA-PKCS1-v1_5"}),
+        "rsa-pss": (
+            {"name": "RSA-PSS", "hash": hash_name},
+            {"name": "RSA-PSS", "saltLength": request.salt_length},
+        ),
+        "ecdsa": ({"name": "ECDSA", "namedCurve": request.curve}, {"name": "ECDSA", "hash": hash_name}),
+    }
+    return by_scheme.get(request.scheme)
 
 
 def _signature_bytes(request: SignatureRequest) -> bytes | None:
@@ -49,8 +56,8 @@ def _signature_bytes(request: SignatureRequest) -> bytes | None:
     if request.scheme != "ecdsa":
         return request.signature
     try:
-        return ecdsa_der_to_p1363(request.signature, request.curve)
-    except ValueError:
+        return ecdsa_der_to_p1363(request.signature, _CURVE_BYTES[request.curve or ""])
+    except (KeyError, ValueError):
         # BER or non-minimal integers: OpenSSL and pyca/cryptography reject them, so the browser does too.
         return None
 

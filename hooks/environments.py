@@ -16,6 +16,9 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from validator_py import InputError
+from validator_py.details import describe_certificate
+
 
 class CaConfigError(ValueError):
     """A configured environment or its CA file is wrong; the message says which file and what to do."""
@@ -32,7 +35,7 @@ class CaEnvironment:
     ca_pem: str
     sha256: str  # colon-separated uppercase hex, as `openssl x509 -fingerprint -sha256` prints it
     subject: str  # RFC 4514
-    serial: str  # uppercase hex, no separators, as `openssl x509 -serial` prints it
+    serial: str  # colon-separated uppercase hex, as the validator page shows it
     not_before: dt.datetime
     not_after: dt.datetime
 
@@ -135,6 +138,7 @@ def load_environment(entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime)
         if problem:
             raise CaConfigError(f"{shown}: {problem}")
     der = certificate.public_bytes(serialization.Encoding.DER)
+    facts = _describe(der, shown)
     return CaEnvironment(
         id=str(entry["id"]),
         name=str(entry["name"]),
@@ -142,11 +146,26 @@ def load_environment(entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime)
         ca_path=str(entry["ca"]),
         ca_pem=certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
         sha256=colon_fingerprint(der),
-        subject=certificate.subject.rfc4514_string(),
-        serial=f"{certificate.serial_number:X}",
+        subject=str(facts["subject"]),
+        serial=str(facts["serial"]),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
     )
+
+
+def _describe(der: bytes, shown: str) -> dict[str, Any]:
+    # The validator's own description, so the download page and the validator word a CA the same way.
+    try:
+        facts = describe_certificate(der)
+    except InputError as error:
+        raise CaConfigError(f"{shown}: the validator cannot read this certificate: {error}") from error
+    missing = [key for key in ("subject", "serial") if not isinstance(facts.get(key), str)]
+    if missing:
+        raise CaConfigError(
+            f"{shown}: validator_py.details.describe_certificate returned no {', '.join(missing)}; "
+            "the hook and the validator disagree on the details format (see ARCHITECTURE.md)"
+        )
+    return facts
 
 
 def load_environments(raw: object, docs_dir: Path, now: dt.datetime) -> tuple[CaEnvironment, ...]:

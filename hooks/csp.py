@@ -14,10 +14,19 @@ from collections.abc import Iterable
 
 # Script types a browser executes; anything else (application/json, ...) is a data block.
 # https://html.spec.whatwg.org/multipage/scripting.html#javascript-mime-type
-_EXECUTABLE_TYPES = frozenset({
-    "", "module", "text/javascript", "application/javascript", "application/ecmascript",
-    "application/x-javascript", "text/ecmascript", "text/jscript", "text/livescript",
-})
+_EXECUTABLE_TYPES = frozenset(
+    {
+        "",
+        "module",
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/jscript",
+        "text/livescript",
+    }
+)
 
 _SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
@@ -73,7 +82,7 @@ def with_policy_meta(page: str) -> tuple[str, list[str]]:
     head = _HEAD.search(page)
     if head is None:
         raise MissingHeadError("the page has no <head> element to carry the Content-Security-Policy")
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy(hashes))}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy(hashes), quote=False)}">'
     return page[: head.end()] + meta + page[head.end() :], hashes
 
 

@@ -1,0 +1,181 @@
+"""Drive Debian's Chromium through Playwright and time one page: ready, first verdict, steady state, bytes.
+
+Times are taken inside the page with ``performance.now()``, whose origin is the start of the navigation,
+so browser launch and Playwright round trips never count. Cold runs use a new profile directory each time;
+warm runs reuse one profile after a priming visit, so the HTTP cache and V8's wasm code cache are hot.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page, Playwright, Response
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+READY_TIMEOUT_MS = 180_000
+
+# Records when the page declares its runtime ready: the portal marks #nuvy-status with nuvy-status--ready,
+# the baselines set data-nuvy-runtime="ready" on <html>. Installed before any page script runs.
+READY_OBSERVER = """
+(() => {
+  const mark = () => {
+    if (window.__nuvyReadyAt !== undefined) return;
+    const status = document.getElementById("nuvy-status");
+    const html = document.documentElement;
+    if ((status && status.classList.contains("nuvy-status--ready")) || (html && html.dataset.nuvyRuntime === "ready")) {
+      window.__nuvyReadyAt = performance.now();
+    } else if ((status && status.classList.contains("nuvy-status--error")) || (html && html.dataset.nuvyRuntime === "error")) {
+      window.__nuvyFailed = (status && status.textContent) || "runtime error";
+    }
+  };
+  new MutationObserver(mark).observe(document, { subtree: true, attributes: true, childList: true });
+})();
+"""
+
+# Validates each text in turn and returns the milliseconds each took. On the portal page it goes through
+# the real UI: fill the box, then re-select the current environment, which runs the check at once (typing
+# is debounced), and wait until #nuvy-result counts one more render. The baselines expose nuvyBench.
+VALIDATE_ALL = """
+async (texts) => {
+  const viaUi = (text) => new Promise((resolve) => {
+    const input = document.getElementById("nuvy-input");
+    const result = document.getElementById("nuvy-result");
+    const before = Number(result.dataset.renders || 0);
+    const observer = new MutationObserver(() => {
+      if (Number(result.dataset.renders || 0) > before) {
+        observer.disconnect();
+        const report = result.querySelector("[data-verdict]");
+        resolve(report ? report.dataset.verdict : "none");
+      }
+    });
+    observer.observe(result, { attributes: true });
+    input.value = text;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    const radio = document.querySelector('input[name="nuvy-environment"]:checked');
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  const validate = window.nuvyBench ? window.nuvyBench.validate : viaUi;
+  const times = [];
+  const verdicts = [];
+  for (const text of texts) {
+    const start = performance.now();
+    verdicts.push(await validate(text));
+    times.push(performance.now() - start);
+  }
+  return { times, verdicts };
+}
+"""
+
+
+@dataclass
+class Fetch:
+    url: str
+    status: int
+    body: bytes
+    wire_bytes: int
+
+
+@dataclass
+class RunResult:
+    ready_ms: float
+    first_verdict_ms: float
+    first_verdict: str
+    steady_ms: list[float] = field(default_factory=list)
+    steady_verdicts: list[str] = field(default_factory=list)
+    fetches: list[Fetch] = field(default_factory=list)
+
+
+class PageFailedError(RuntimeError):
+    """The page under test never became ready; the message carries what it showed."""
+
+
+def _launch(playwright: Playwright, profile: Path) -> BrowserContext:
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+    )
+
+
+def _collect(page: Page, sink: list[Response]) -> None:
+    # Playwright reports the requests of the page's dedicated workers (where the runtime lives) on the page.
+    def record(response: Response) -> None:
+        sink.append(response)
+
+    page.on("response", record)
+
+
+def _fetches(responses: list[Response]) -> list[Fetch]:
+    fetched = []
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:  # noqa: BLE001 - redirects and aborted loads have no body; they carry no bytes.
+            body = b""
+        sizes = response.request.sizes()
+        fetched.append(Fetch(response.url, response.status, body, int(sizes.get("responseBodySize", 0))))
+    return fetched
+
+
+def run_once(
+    playwright: Playwright, profile: Path, url: str, texts: list[str], *, steady: bool, record: bool
+) -> RunResult:
+    context = _launch(playwright, profile)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        responses: list[Response] = []
+        if record:
+            _collect(page, responses)
+        page.add_init_script(READY_OBSERVER)
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(
+            "window.__nuvyReadyAt !== undefined || window.__nuvyFailed !== undefined", timeout=READY_TIMEOUT_MS
+        )
+        failed = page.evaluate("window.__nuvyFailed")
+        if failed:
+            raise PageFailedError(f"{url}: {failed}")
+        ready_ms = float(page.evaluate("window.__nuvyReadyAt"))
+        first = page.evaluate(VALIDATE_ALL, texts[:1])
+        result = RunResult(ready_ms, float(first["times"][0]), str(first["verdicts"][0]))
+        if steady:
+            measured: dict[str, Any] = page.evaluate(VALIDATE_ALL, texts)
+            result.steady_ms = [float(t) for t in measured["times"]]
+            result.steady_verdicts = [str(v) for v in measured["verdicts"]]
+        if record:
+            page.wait_for_timeout(500)
+            result.fetches = _fetches(responses)
+        return result
+    finally:
+        context.close()
+
+
+def idle_wasm_bytes(playwright: Playwright, url: str, idle_ms: int = 3000) -> tuple[int, list[str]]:
+    """Bytes of WebAssembly a page fetches by the time the network is idle plus ``idle_ms``."""
+    with tempfile.TemporaryDirectory(prefix="nuvy-bench-") as profile:
+        context = _launch(playwright, Path(profile))
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            responses: list[Response] = []
+            _collect(page, responses)
+            page.goto(url, wait_until="networkidle")
+            page.wait_for_timeout(idle_ms)
+            wasm = [
+                f for f in _fetches(responses)
+                if f.url.split("?")[0].endswith(".wasm") or f.body[:4] == b"\0asm"
+            ]
+            return sum(len(f.body) for f in wasm), [f.url for f in wasm]
+        finally:
+            context.close()
+
+
+def chromium_version(playwright: Playwright) -> str:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        return str(browser.version)
+    finally:
+        browser.close()

@@ -1,0 +1,223 @@
+"""`nox -s bench`: the validator page against stock Pyodide and a pure-JS decoder, in one run.
+
+    python bench/run.py --site site [--runs 5] [--out bench/results.json]
+
+Every figure is the median of ``--runs`` runs (at least 5 for the published table). It prints the ratios
+to the baselines and writes them, with the raw figures and the machine, to ``bench/results.json``.
+No test asserts a time: machines differ, so the figures are for people and for the issue's targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import brotli
+from playwright.sync_api import sync_playwright
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+import measure  # noqa: E402 - bench/ is a script directory, not a package.
+import trees  # noqa: E402
+
+from scripts.serve import serve_in_thread  # noqa: E402
+
+STEADY_COUNT = 100
+GUIDE_PATHS = ("/guide/", "/")
+TARGETS = {
+    "cold_ready_ratio": 0.25, "warm_ready_ratio": 0.15, "steady_p50_vs_js_ratio": 5.0,
+    "first_verdict_ms": 50.0, "brotli_bytes_ratio": 0.7, "guide_page_wasm_bytes": 0,
+}
+
+
+def _certificates() -> list[str]:
+    """The 100 inputs of the steady state: the site's two sample client certificates, alternating."""
+    samples = ROOT / "docs" / "assets" / "samples"
+    texts = [(samples / name).read_text(encoding="ascii") for name in ("client-qa.crt", "client-production.crt")]
+    return [texts[index % len(texts)] for index in range(STEADY_COUNT)]
+
+
+class BrotliSizes:
+    """Brotli (quality 11, as a host precompresses) size per body, cached by SHA-256: wasm takes ~a minute."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cache: dict[str, int] = json.loads(path.read_text()) if path.is_file() else {}
+
+    def size(self, body: bytes) -> int:
+        key = hashlib.sha256(body).hexdigest()
+        if key not in self.cache:
+            self.cache[key] = len(brotli.compress(body, quality=11)) if body else 0
+            self.path.write_text(json.dumps(self.cache, indent=1, sort_keys=True))
+        return self.cache[key]
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _bytes_summary(fetches: list[measure.Fetch], sizes: BrotliSizes) -> dict[str, Any]:
+    unique = {f.url: f for f in fetches if f.status < 400}
+    return {
+        "requests": len(unique),
+        "raw_bytes": sum(len(f.body) for f in unique.values()),
+        "wire_bytes": sum(f.wire_bytes for f in unique.values()),
+        "brotli_bytes": sum(sizes.size(f.body) for f in unique.values()),
+        "files": sorted(
+            ({"url": url, "raw": len(f.body), "brotli": sizes.size(f.body)} for url, f in unique.items()),
+            key=lambda item: -item["raw"],
+        ),
+    }
+
+
+def measure_page(playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes) -> dict[str, Any]:
+    cold: list[measure.RunResult] = []
+    for index in range(runs):
+        with tempfile.TemporaryDirectory(prefix="nuvy-cold-") as profile:
+            cold.append(measure.run_once(playwright, Path(profile), url, texts, steady=False, record=index == 0))
+    warm: list[measure.RunResult] = []
+    with tempfile.TemporaryDirectory(prefix="nuvy-warm-") as profile:
+        measure.run_once(playwright, Path(profile), url, texts, steady=False, record=False)  # priming visit
+        for _ in range(runs):
+            warm.append(measure.run_once(playwright, Path(profile), url, texts, steady=True, record=False))
+    p50s = [statistics.median(r.steady_ms) for r in warm]
+    p95s = [_percentile(r.steady_ms, 0.95) for r in warm]
+    return {
+        "url": url,
+        "cold_ready_ms": statistics.median(r.ready_ms for r in cold),
+        "warm_ready_ms": statistics.median(r.ready_ms for r in warm),
+        "first_verdict_ms": statistics.median(r.first_verdict_ms for r in cold + warm),
+        "steady_p50_ms": statistics.median(p50s),
+        "steady_p95_ms": statistics.median(p95s),
+        "verdicts": sorted({r.first_verdict for r in cold} | {v for r in warm for v in r.steady_verdicts}),
+        "runs": {
+            "cold_ready_ms": [r.ready_ms for r in cold], "warm_ready_ms": [r.ready_ms for r in warm],
+            "first_verdict_ms": [r.first_verdict_ms for r in cold + warm],
+            "steady_p50_ms": p50s, "steady_p95_ms": p95s,
+        },
+        "bytes": _bytes_summary(cold[0].fetches, sizes),
+    }
+
+
+def _machine(playwright: Any) -> dict[str, Any]:
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )
+    return {
+        "nproc": os.cpu_count(), "cpu": model, "chromium": measure.chromium_version(playwright),
+        "os": platform.platform(), "python": platform.python_version(),
+        "pyodide": json.loads((ROOT / "node_modules/pyodide/package.json").read_text())["version"],
+        "load_average": os.getloadavg(),
+    }
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def summarize(pages: dict[str, dict[str, Any]], guide_wasm: int) -> dict[str, Any]:
+    ours = pages.get("optimized", pages["validator"])
+    stock, purejs = pages["stock"], pages["purejs"]
+    return {
+        "measured_page": "optimized" if "optimized" in pages else "validator",
+        "cold_ready_ratio": _ratio(ours["cold_ready_ms"], stock["cold_ready_ms"]),
+        "warm_ready_ratio": _ratio(ours["warm_ready_ms"], stock["warm_ready_ms"]),
+        "steady_p50_vs_js_ratio": _ratio(ours["steady_p50_ms"], purejs["steady_p50_ms"]),
+        "first_verdict_ms": round(ours["first_verdict_ms"], 2),
+        "brotli_bytes_ratio": _ratio(ours["bytes"]["brotli_bytes"], stock["bytes"]["brotli_bytes"]),
+        "guide_page_wasm_bytes": guide_wasm,
+    }
+
+
+def _print(summary: dict[str, Any], pages: dict[str, dict[str, Any]]) -> None:
+    print(f"{'page':<10} {'cold ms':>9} {'warm ms':>9} {'1st ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'br bytes':>10}")
+    for name, page in pages.items():
+        print(f"{name:<10} {page['cold_ready_ms']:>9.0f} {page['warm_ready_ms']:>9.0f} "
+              f"{page['first_verdict_ms']:>8.1f} {page['steady_p50_ms']:>8.2f} {page['steady_p95_ms']:>8.2f} "
+              f"{page['bytes']['brotli_bytes']:>10}")
+    print(f"\nratios for '{summary['measured_page']}' (target in brackets):")
+    for key, target in TARGETS.items():
+        value = summary[key]
+        met = value is not None and value <= target
+        print(f"  {key:<24} {value!s:>10}  [<= {target}]  {'met' if met else 'NOT met'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site", type=Path, default=ROOT / "site", help="built site (default: site)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5; the median is kept)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results.json")
+    parser.add_argument("--work", type=Path, default=BENCH / "out", help="scratch directory (git-ignored)")
+    parser.add_argument("--pages", default="", help="comma-separated subset, e.g. optimized,stock (debugging)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1 (5 or more for published figures)")
+    try:
+        served = trees.prepare(args.site.resolve(), args.work.resolve())
+    except trees.BenchSetupError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    texts = _certificates()
+    sizes = BrotliSizes(args.work / "brotli-sizes.json")
+    servers = {root: serve_in_thread(root) for root in {root for root, _ in served.pages.values()}}
+    wanted = [name for name in args.pages.split(",") if name] or list(served.pages)
+    try:
+        with sync_playwright() as playwright:
+            pages = {}
+            for name in wanted:
+                root, path = served.pages[name]
+                print(f"measuring {name} ({args.runs} cold + {args.runs} warm runs)...", flush=True)
+                pages[name] = measure_page(playwright, urljoin(servers[root][1], path), args.runs, texts, sizes)
+            guide_url = urljoin(servers[served.site_root][1], GUIDE_PATHS[0])
+            guide_wasm, guide_wasm_urls = measure.idle_wasm_bytes(playwright, guide_url)
+            machine = _machine(playwright)
+    finally:
+        for server, _ in servers.values():
+            server.stop()
+    if not {"stock", "purejs"} <= set(pages) or not {"validator", "optimized"} & set(pages):
+        print("bench: partial run (--pages); results.json not written", file=sys.stderr)
+        print(json.dumps({n: {k: v for k, v in p.items() if k != "runs"} for n, p in pages.items()}, indent=1))
+        return 0
+    summary = summarize(pages, guide_wasm)
+    results = {
+        **summary,
+        "targets": TARGETS,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "runs_per_figure": args.runs,
+        "steady_state_inputs": f"{STEADY_COUNT} certificates (the two sample client certificates, alternating)",
+        "guide_page": {"url": GUIDE_PATHS[0], "wasm_urls": guide_wasm_urls},
+        "pages": pages,
+        "notes": [
+            *served.notes,
+            "Stock baseline (a): loadPyodide() with default stdlib and lock file from the same vendored "
+            "directory, loadPackage() of the micropip and packaging wheels, micropip.install(deps=False) of "
+            "asn1crypto and a wheel of validator_py, all same-origin; then one validation.",
+            "Pure-JS baseline (b): @peculiar/x509 (its browser bundle, self-hosted) + WebCrypto verifying "
+            "the signature and reading validity, EKU, key usage, basic constraints and key size.",
+            "Bytes: bodies fetched during the first cold run up to the first verdict; brotli is quality 11 "
+            "per file (what a host serving precompressed files sends).",
+        ],
+    }
+    args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _print(summary, pages)
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

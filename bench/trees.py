@@ -1,0 +1,209 @@
+"""The trees the benchmark serves: the built site, its two baselines, and the optimized variant.
+
+Every page is served by the same server code (`scripts/serve.py`) with the site's own `_headers`, so the
+comparison differs only in what each page loads:
+
+- ``validator``: ``/validator/`` exactly as ``mkdocs build`` produced it;
+- ``optimized``: the same page with the proposed runtime (bench/proposed-*.patch) applied to a copy of the
+  built site: the precompiled stdlib from scripts/build_stdlib.mjs as the bundle, loaded as ``stdLibURL``.
+  It is only built when the site does not already use it, so numbers exist with and without the patches;
+- ``stock``: baseline (a), ``loadPyodide()`` from the same vendored files + micropip + wheels;
+- ``purejs``: baseline (b), @peculiar/x509 + WebCrypto.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "bench" / "pages"
+STOCK_REQUIREMENTS = ROOT / "bench" / "stock-requirements.txt"
+WORKER_PATCH = ROOT / "bench" / "proposed-worker.patch"
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
+X509_BUNDLE = ROOT / "node_modules" / "@peculiar" / "x509" / "build" / "x509.js"
+ASN1CRYPTO_WHEEL = ROOT / "build" / "wheels" / "asn1crypto-1.5.1-py2.py3-none-any.whl"
+PYODIDE_PYTHON = "3.14"
+# Wheels and scripts of the baselines get the same long-lived caching as the portal's runtime files, so the
+# warm runs compare caches fairly.
+BENCH_HEADERS = "/bench/static/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+_DATA = re.compile(r'(<script type="application/json" id="nuvy-data">)(.*?)(</script>)', re.DOTALL)
+
+
+class BenchSetupError(RuntimeError):
+    """The benchmark cannot be prepared; the message says what is missing and how to get it."""
+
+
+@dataclass(frozen=True)
+class Trees:
+    """Served roots and, per measured page, (root, path)."""
+
+    site_root: Path
+    optimized_root: Path | None
+    pages: dict[str, tuple[Path, str]]
+    notes: tuple[str, ...]
+
+
+def _run(command: list[str], what: str) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise BenchSetupError(f"{what} failed ({' '.join(command)}):\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def _pyodide_dir(site: Path) -> Path:
+    candidates = sorted((site / "assets" / "pyodide").glob("*/pyodide.mjs"))
+    if not candidates:
+        raise BenchSetupError(f"{site}/assets/pyodide/<version>/pyodide.mjs not found; build the site first")
+    return candidates[-1].parent
+
+
+def _environments(site: Path) -> list[dict[str, str]]:
+    path = site / "assets" / "environments.json"
+    if path.is_file():
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        return [{"id": e["id"], "name": e["name"], "ca_pem": e["ca_pem"]} for e in entries]
+    # Older builds only embed the environments in the validator page's data block.
+    return [
+        {"id": e["id"], "name": e["name"], "ca_pem": e["ca_pem"]} for e in validator_data(site)["environments"]
+    ]
+
+
+def validator_data(site: Path) -> dict[str, object]:
+    match = _DATA.search((site / "validator" / "index.html").read_text(encoding="utf-8"))
+    if match is None:
+        raise BenchSetupError(f"{site}/validator/index.html has no nuvy-data block; is the site built?")
+    return dict(json.loads(match.group(2)))
+
+
+def _stock_wheels(cache: Path) -> list[Path]:
+    """micropip and packaging (pinned), asn1crypto (the site's pinned wheel) and a wheel of validator_py."""
+    cache.mkdir(parents=True, exist_ok=True)
+    _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+          "--only-binary=:all:", "--python-version", PYODIDE_PYTHON, "-r", str(STOCK_REQUIREMENTS),
+          "-d", str(cache)], "downloading the stock baseline's wheels")
+    if not ASN1CRYPTO_WHEEL.is_file():
+        raise BenchSetupError(f"{ASN1CRYPTO_WHEEL} missing; run `nox -s build` to download the pinned wheel")
+    validator_dir = cache / "validator"
+    shutil.rmtree(validator_dir, ignore_errors=True)
+    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(validator_dir), str(ROOT)]
+    try:
+        # Without isolation when setuptools is at hand (fast, offline); otherwise pip fetches it.
+        _run([*command, "--no-build-isolation"], "building the validator wheel")
+    except BenchSetupError:
+        _run(command, "building the validator wheel")
+    wheels = sorted(cache.glob("micropip-*.whl")) + sorted(cache.glob("packaging-*.whl"))
+    return [*wheels, ASN1CRYPTO_WHEEL, *sorted(validator_dir.glob("*.whl"))]
+
+
+def _page(template: Path, config: dict[str, object]) -> str:
+    data = json.dumps(config).replace("<", "\\u003c")
+    block = f'<script type="application/json" id="bench-config">{data}</script>'
+    return template.read_text(encoding="utf-8").replace("<!--bench:config-->", block)
+
+
+def _add_baselines(root: Path, cache: Path) -> None:
+    pyodide_dir = _pyodide_dir(root)
+    # The stock page loads the stock stdlib and lock file from the same vendored directory; a site built
+    # with the precompiled stdlib may not ship them, so they are added from the same npm package.
+    for name in ("python_stdlib.zip", "pyodide-lock.json"):
+        if not (pyodide_dir / name).is_file():
+            shutil.copyfile(PYODIDE_NPM / name, pyodide_dir / name)
+    static = root / "bench" / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    wheel_urls = []
+    for wheel in _stock_wheels(cache / "wheels"):
+        shutil.copyfile(wheel, static / wheel.name)
+        wheel_urls.append(f"/bench/static/{wheel.name}")
+    index_url = "/" + pyodide_dir.relative_to(root).as_posix() + "/"
+    environments = _environments(root)
+    stock = root / "bench" / "stock"
+    stock.mkdir(parents=True, exist_ok=True)
+    for name in ("stock.js", "stock-worker.js"):
+        shutil.copyfile(PAGES / "stock" / name, stock / name)
+    (stock / "index.html").write_text(_page(PAGES / "stock" / "index.html", {
+        "pyodide_url": index_url + "pyodide.mjs", "index_url": index_url,
+        "micropip_wheels": wheel_urls[:2], "wheels": wheel_urls[2:],
+        "environments_json": json.dumps(environments),
+    }), encoding="utf-8")
+    purejs = root / "bench" / "purejs"
+    purejs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PAGES / "purejs" / "purejs.js", purejs / "purejs.js")
+    shutil.copyfile(X509_BUNDLE, purejs / "x509.js")
+    (purejs / "index.html").write_text(
+        _page(PAGES / "purejs" / "index.html", {"environments": environments}), encoding="utf-8"
+    )
+    headers = root / "_headers"
+    existing = headers.read_text(encoding="utf-8") if headers.is_file() else ""
+    headers.write_text(existing + BENCH_HEADERS, encoding="utf-8")
+
+
+def uses_precompiled_stdlib(site: Path) -> bool:
+    runtime = validator_data(site).get("runtime")
+    return isinstance(runtime, dict) and "validator-stdlib-" in str(runtime.get("bundle_url", ""))
+
+
+def _worker_path(root: Path) -> Path:
+    found = sorted(root.glob("assets/**/worker*.js"))
+    if len(found) != 1:
+        raise BenchSetupError(f"expected one worker script under {root}/assets, found {found}")
+    return found[0]
+
+
+def _build_optimized(site: Path, target: Path, cache: Path) -> None:
+    """A copy of the built site with bench/proposed-worker.patch and the precompiled stdlib as bundle."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(site, target)
+    runtime_dir = target / "assets" / "runtime"
+    manifest = json.loads(_run(
+        ["node", str(ROOT / "scripts" / "build_stdlib.mjs"), "build", "--out", str(runtime_dir),
+         "--cache", str(cache / "runtime-cache")], "building the precompiled stdlib",
+    ))
+    worker = _worker_path(target)
+    _run(["patch", "--silent", "--forward", str(worker), str(WORKER_PATCH)],
+         f"applying {WORKER_PATCH.name} to the built worker (regenerate the patch against site_assets/worker.js)")
+    page = target / "validator" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    match = _DATA.search(html)
+    if match is None:
+        raise BenchSetupError(f"{page} has no nuvy-data block")
+    data = json.loads(match.group(2))
+    bundle = (runtime_dir / manifest["file"]).read_bytes()
+    data["runtime"]["bundle_url"] = f"../assets/runtime/{manifest['file']}"
+    data["runtime"]["bundle_sha256"] = hashlib.sha256(bundle).hexdigest()
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    page.write_text(html[: match.start(2)] + text + html[match.end(2):], encoding="utf-8")
+
+
+def prepare(site: Path, out: Path) -> Trees:
+    if not (site / "validator" / "index.html").is_file():
+        raise BenchSetupError(f"{site}/validator/index.html not found; build the site first (nox -s build)")
+    site_root = out / "site"
+    shutil.rmtree(site_root, ignore_errors=True)
+    shutil.copytree(site, site_root)
+    _add_baselines(site_root, out)
+    pages: dict[str, tuple[Path, str]] = {
+        "validator": (site_root, "/validator/"),
+        "stock": (site_root, "/bench/stock/"),
+        "purejs": (site_root, "/bench/purejs/"),
+    }
+    notes = []
+    optimized_root: Path | None = None
+    if uses_precompiled_stdlib(site):
+        notes.append("The built site already loads the precompiled stdlib; no separate optimized variant.")
+    else:
+        optimized_root = out / "optimized"
+        _build_optimized(site, optimized_root, out)
+        pages["optimized"] = (optimized_root, "/validator/")
+        notes.append(
+            "The built site still loads stock Pyodide + an unpacked bundle; 'optimized' is the same site with "
+            "bench/proposed-worker.patch applied and the precompiled stdlib as the bundle."
+        )
+    return Trees(site_root=site_root, optimized_root=optimized_root, pages=pages, notes=tuple(notes))

@@ -1,0 +1,629 @@
+// The validator page: reads the build's data, starts the Pyodide worker, takes input (paste, type, file,
+// drop, samples), guards it (size, block count, private keys) and renders the worker's report.
+//
+// Input never leaves the page except as a message to the worker: it is not put in the URL, in storage
+// or in cookies, and everything is rendered with textContent, never as HTML.
+
+const DEBOUNCE_MS = 300;
+// A check that takes this long means the worker is stuck on an input; it is replaced by a fresh one.
+const REQUEST_TIMEOUT_MS = 20_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRIVATE_KEY_MARKER = "PRIVATE KEY-----";
+
+const STATUS_TEXT = { pass: "Pass", warn: "Warning", fail: "Fail", not_applicable: "Not applicable" };
+const STATUS_ICON = { pass: "✔", warn: "⚠", fail: "✖", not_applicable: "–" };
+const VERDICT_TEXT = {
+  pass: "Pass: this looks right.",
+  warn: "Pass with warnings: it will work, but read the warnings below.",
+  fail: "Fail: this will not work as it is. See the failed checks below.",
+};
+const KIND_TEXT = {
+  certificate: "Client certificate",
+  csr: "Certificate signing request (CSR)",
+  chain: "Partner certificate chain",
+  match: "Client certificate and CSR",
+};
+// Detail keys the page knows how to label, in display order; other keys follow with a generated label.
+const DETAIL_LABELS = [
+  ["position", "Position"],
+  ["subject", "Subject"],
+  ["subject_openssl", "Subject (OpenSSL -subj)"],
+  ["issuer", "Issuer"],
+  ["serial", "Serial number"],
+  ["serial_decimal", "Serial number (decimal)"],
+  ["not_before", "Valid from"],
+  ["not_after", "Valid until"],
+  ["sha256_fingerprint", "SHA-256 fingerprint"],
+  ["sha1_fingerprint", "SHA-1 fingerprint"],
+  ["public_key", "Public key"],
+  ["public_key_sha256", "Public key SHA-256"],
+  ["signature_algorithm", "Signature algorithm"],
+  ["is_ca", "CA certificate"],
+  ["environment", "Checked against environment"],
+  ["issued_by_environment", "Issued by environment"],
+  ["certificates", "Certificates in the chain"],
+  ["not_in_chain", "Certificates not in the chain"],
+  ["csr", "CSR"],
+];
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function readPageData() {
+  const script = $("nuvy-data");
+  if (!script) return null;
+  try {
+    return JSON.parse(script.textContent);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- input guards
+
+function countBlocks(text) {
+  return text.split("-----BEGIN ").length - 1;
+}
+
+// Returns a message when the input must not be sent to the worker, or null when it may.
+function guard(text, byteLength, limits) {
+  if (text.includes(PRIVATE_KEY_MARKER)) return "private_key";
+  if (byteLength > limits.max_bytes) {
+    return (
+      `This input is ${byteLength.toLocaleString("en")} bytes; the validator takes at most ` +
+      `${limits.max_bytes.toLocaleString("en")} bytes. A client certificate is usually under 3 000 bytes: ` +
+      "paste only the certificate (or the chain), not a whole file of other material."
+    );
+  }
+  const blocks = countBlocks(text);
+  if (blocks > limits.max_blocks) {
+    return (
+      `This input has ${blocks} PEM blocks; the validator takes at most ${limits.max_blocks}. ` +
+      "Paste your certificate, or your certificate and its chain, only."
+    );
+  }
+  return null;
+}
+
+function showPrivateKeyWarning(ui) {
+  const notice = ui.notice;
+  notice.replaceChildren(
+    el("strong", null, "That was a private key. Never share your private key — not with Nuvy, not with anyone."),
+    el(
+      "p",
+      null,
+      "Nothing was processed or stored: the key was not sent anywhere and the box has been cleared. " +
+        "If you pasted it anywhere else (a chat, a ticket, an e-mail), treat it as compromised and rotate it: " +
+        "generate a new key and CSR (steps 2 and 3 of the guide) and ask Nuvy for a new certificate.",
+    ),
+  );
+  notice.className = "nuvy-notice nuvy-notice--danger";
+  notice.hidden = false;
+}
+
+function showNotice(ui, text) {
+  ui.notice.replaceChildren(el("p", null, text));
+  ui.notice.className = "nuvy-notice nuvy-notice--warn";
+  ui.notice.hidden = false;
+}
+
+function clearNotice(ui) {
+  ui.notice.hidden = true;
+  ui.notice.replaceChildren();
+}
+
+// ---------------------------------------------------------------- rendering
+
+function humanLabel(key) {
+  const label = key.replace(/_/g, " ");
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+function countdown(notAfter, nowMs) {
+  const end = Date.parse(notAfter);
+  if (Number.isNaN(end)) return null;
+  const days = Math.floor((end - nowMs) / DAY_MS);
+  if (end <= nowMs) return { text: `expired ${Math.max(1, -days)} days ago`, status: "fail" };
+  if (days < 1) return { text: "expires in less than a day", status: "warn" };
+  return { text: `expires in ${days} day${days === 1 ? "" : "s"}`, status: days <= 30 ? "warn" : "pass" };
+}
+
+function renderValue(value, depth) {
+  if (value === null || value === undefined) return el("span", null, "—");
+  if (typeof value === "boolean") return el("span", "nuvy-detail-value", value ? "yes" : "no");
+  if (Array.isArray(value) && value.length === 0) return el("span", null, "none");
+  if (Array.isArray(value)) {
+    const list = el("ol", "nuvy-detail-list");
+    for (const item of value) {
+      const li = el("li");
+      li.append(renderValue(item, depth + 1));
+      list.append(li);
+    }
+    return list;
+  }
+  if (typeof value === "object") {
+    if (depth > 3) return el("code", null, JSON.stringify(value));
+    return renderDetailList(value, depth + 1, Date.now());
+  }
+  return el("span", "nuvy-detail-value", String(value));
+}
+
+function renderDetailList(details, depth, nowMs) {
+  const dl = el("dl", "nuvy-details");
+  const seen = new Set();
+  const add = (key, label) => {
+    if (!(key in details) || seen.has(key)) return;
+    seen.add(key);
+    dl.append(el("dt", null, label));
+    const dd = el("dd");
+    dd.append(renderValue(details[key], depth));
+    if (key === "not_after" && typeof details[key] === "string") {
+      const left = countdown(details[key], nowMs);
+      if (left) dd.append(" ", el("span", `nuvy-countdown nuvy-countdown--${left.status}`, `(${left.text})`));
+    }
+    dl.append(dd);
+  };
+  for (const [key, label] of DETAIL_LABELS) add(key, label);
+  for (const key of Object.keys(details)) add(key, humanLabel(key));
+  return dl;
+}
+
+function renderCheck(check) {
+  const status = STATUS_TEXT[check.status] ? check.status : "fail";
+  const li = el("li", `nuvy-check nuvy-check--${status}`);
+  li.dataset.checkId = check.id;
+  li.dataset.status = status;
+  const badge = el("span", `nuvy-badge nuvy-badge--${status}`);
+  badge.append(el("span", "nuvy-icon", STATUS_ICON[status]), " ", el("span", null, STATUS_TEXT[status]));
+  const body = el("div", "nuvy-check-body");
+  const title = el("span", "nuvy-check-title", check.title || check.id);
+  body.append(title, el("span", "nuvy-check-id", check.id), el("p", "nuvy-check-message", check.message));
+  li.append(badge, body);
+  return li;
+}
+
+function renderMatch(checks) {
+  const match = checks.find((check) => check.id === "match.public_key");
+  if (!match) return null;
+  const matches = match.status === "pass";
+  const box = el("p", `nuvy-match nuvy-match--${matches ? "pass" : "fail"}`);
+  box.id = "nuvy-match";
+  box.append(
+    el("span", "nuvy-icon", matches ? STATUS_ICON.pass : STATUS_ICON.fail),
+    " ",
+    el(
+      "strong",
+      null,
+      matches ? "Certificate ↔ CSR: they match." : "Certificate ↔ CSR: they do NOT match.",
+    ),
+    " ",
+    el("span", null, match.message),
+  );
+  return box;
+}
+
+function renderBundle(ui, bundlePem) {
+  if (ui.bundleUrl) URL.revokeObjectURL(ui.bundleUrl);
+  ui.bundleUrl = URL.createObjectURL(new Blob([bundlePem], { type: "application/x-pem-file" }));
+  const box = el("div", "nuvy-bundle");
+  box.append(
+    el("p", null, "These are the CA certificates from your chain that Nuvy needs to trust. Send this file to Nuvy:"),
+  );
+  const link = el("a", "md-button md-button--primary nuvy-bundle-link", "Download the CA bundle (partner-ca-bundle.pem)");
+  link.id = "nuvy-bundle-link";
+  link.href = ui.bundleUrl;
+  link.download = "partner-ca-bundle.pem";
+  box.append(link);
+  return box;
+}
+
+function renderReport(ui, report, nowMs) {
+  const verdict = STATUS_TEXT[report.verdict] ? report.verdict : "fail";
+  const container = el("div", `nuvy-report nuvy-report--${verdict}`);
+  container.dataset.verdict = verdict;
+  container.dataset.kind = report.kind;
+  const head = el("div", `nuvy-verdict nuvy-verdict--${verdict}`);
+  head.id = "nuvy-verdict";
+  head.append(
+    el("span", "nuvy-verdict-icon", STATUS_ICON[verdict]),
+    el("span", "nuvy-verdict-text", VERDICT_TEXT[verdict] || VERDICT_TEXT.fail),
+  );
+  container.append(head, el("p", "nuvy-kind", KIND_TEXT[report.kind] || report.kind));
+
+  const checks = Array.isArray(report.checks) ? report.checks : [];
+  const match = renderMatch(checks);
+  if (match) container.append(match);
+  if (report.bundle_pem) container.append(renderBundle(ui, report.bundle_pem));
+
+  const order = { fail: 0, warn: 1, pass: 2, not_applicable: 3 };
+  const sorted = [...checks].sort((a, b) => (order[a.status] ?? 0) - (order[b.status] ?? 0));
+  const applicable = sorted.filter((check) => check.status !== "not_applicable");
+  const skipped = sorted.filter((check) => check.status === "not_applicable");
+  container.append(el("h3", null, "Checks"));
+  const list = el("ul", "nuvy-checks");
+  for (const check of applicable) list.append(renderCheck(check));
+  container.append(list);
+  if (skipped.length) {
+    const more = el("details", "nuvy-skipped");
+    more.append(el("summary", null, `${skipped.length} checks did not apply to this input`));
+    const skippedList = el("ul", "nuvy-checks");
+    for (const check of skipped) skippedList.append(renderCheck(check));
+    more.append(skippedList);
+    container.append(more);
+  }
+  if (report.details && typeof report.details === "object" && Object.keys(report.details).length) {
+    container.append(el("h3", null, "Details"), renderDetailList(report.details, 0, nowMs));
+  }
+  ui.result.replaceChildren(container);
+}
+
+function renderInputError(ui, code, message) {
+  const container = el("div", "nuvy-report nuvy-report--error");
+  container.dataset.verdict = "error";
+  container.dataset.code = code;
+  const head = el("div", "nuvy-verdict nuvy-verdict--fail");
+  head.id = "nuvy-verdict";
+  head.append(el("span", "nuvy-verdict-icon", STATUS_ICON.fail), el("span", "nuvy-verdict-text", "Could not read this input."));
+  container.append(head, el("p", "nuvy-error-message", message));
+  ui.result.replaceChildren(container);
+}
+
+// ---------------------------------------------------------------- worker
+
+function resolve(url) {
+  return new URL(url, document.baseURI).href;
+}
+
+class ValidatorWorker {
+  constructor(data, callbacks) {
+    this.data = data;
+    this.callbacks = callbacks;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.start();
+  }
+
+  start() {
+    this.ready = false;
+    this.failure = null;
+    this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module", name: "nuvy-validator" });
+    this.worker.addEventListener("message", (event) => this.onMessage(event.data || {}));
+    this.worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      this.failure = `the validator stopped (${event.message || "worker error"}). Reload the page.`;
+      this.callbacks.onError(this.failure);
+    });
+    const runtime = this.data.runtime;
+    this.worker.postMessage({
+      type: "init",
+      config: {
+        pyodide_url: resolve(runtime.pyodide_url),
+        index_url: resolve(runtime.index_url),
+        bundle_url: resolve(runtime.bundle_url),
+        bundle_sha256: runtime.bundle_sha256,
+        environments_json: JSON.stringify(this.data.environments),
+        start_timeout_ms: runtime.start_timeout_ms,
+      },
+    });
+  }
+
+  restart() {
+    this.worker.terminate();
+    for (const { reject, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      reject(new Error("restarted"));
+    }
+    this.pending.clear();
+    this.start();
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case "progress":
+        this.callbacks.onProgress(message.stage, message.pct);
+        break;
+      case "ready":
+        this.ready = true;
+        this.callbacks.onReady();
+        break;
+      case "error":
+        this.failure = message.message;
+        this.callbacks.onError(message.message);
+        break;
+      case "result": {
+        const entry = this.pending.get(message.id);
+        if (!entry) return;
+        this.pending.delete(message.id);
+        clearTimeout(entry.timer);
+        entry.resolve(message.json);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  validate(request) {
+    const id = this.nextId++;
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error("timeout"));
+        this.restart();
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve: resolvePromise, reject, timer });
+      this.worker.postMessage({ type: "validate", id, ...request });
+    });
+  }
+}
+
+// ---------------------------------------------------------------- page controller
+
+function latin1(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
+
+// A file is text when it is valid UTF-8 without control characters other than tab, CR and LF; DER never is.
+function decodeText(bytes) {
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text) ? null : text;
+}
+
+function main() {
+  const data = readPageData();
+  const ui = {
+    status: $("nuvy-status"),
+    statusText: $("nuvy-status-text"),
+    progress: $("nuvy-progress"),
+    form: $("nuvy-form"),
+    environments: $("nuvy-environment-options"),
+    input: $("nuvy-input"),
+    csr: $("nuvy-csr"),
+    file: $("nuvy-file"),
+    fileName: $("nuvy-file-name"),
+    drop: $("nuvy-drop"),
+    notice: $("nuvy-notice"),
+    result: $("nuvy-result"),
+    bundleUrl: null,
+  };
+  if (!ui.form) return;
+  if (!data || !Array.isArray(data.environments) || !data.runtime) {
+    ui.statusText.textContent = "The validator's data is missing from this page. Reload it; if this persists, tell security@nuvy.ai.";
+    ui.status.classList.add("nuvy-status--error");
+    return;
+  }
+  const limits = { max_bytes: 65536, max_blocks: 10, ...(data.limits || {}) };
+
+  // The current input: pasted/typed text, or the bytes of a dropped binary (DER) file.
+  const state = { input: { kind: "text", text: "" }, lastRequest: 0, timer: null, selected: data.default_environment };
+
+  for (const env of data.environments) {
+    const label = el("label", "nuvy-environment");
+    const radio = el("input");
+    radio.type = "radio";
+    radio.name = "nuvy-environment";
+    radio.value = env.id;
+    radio.checked = env.id === data.default_environment;
+    label.append(radio, " ", el("span", "nuvy-environment-name", env.name));
+    if (env.host) label.append(" ", el("span", "nuvy-environment-host", `(${env.host})`));
+    ui.environments.append(label);
+  }
+  if (!data.environments.some((env) => env.id === state.selected) && data.environments.length) {
+    state.selected = data.environments[0].id;
+    ui.environments.querySelector("input").checked = true;
+  }
+
+  const setStatus = (text, pct, kind) => {
+    ui.statusText.textContent = text;
+    if (pct !== null) ui.progress.value = pct;
+    ui.status.className = `nuvy-status${kind ? ` nuvy-status--${kind}` : ""}`;
+    ui.progress.hidden = kind === "ready" || kind === "error";
+  };
+  const STAGE_TEXT = {
+    runtime: "Loading the Python runtime (from this site, once)…",
+    bundle: "Loading the validator…",
+    unpack: "Unpacking the validator…",
+    import: "Starting the validator…",
+    ready: "Ready.",
+  };
+
+  // Every finished check (report, error or notice) bumps this counter, so assistive tech and tests
+  // can tell a new answer from an old one even when the text is the same.
+  const rendered = () => {
+    ui.result.dataset.renders = String(Number(ui.result.dataset.renders || 0) + 1);
+  };
+
+  const inputIsEmpty = () =>
+    state.input.kind === "text" ? state.input.text.trim() === "" : state.input.bytes.length === 0;
+
+  function clearInput() {
+    ui.input.value = "";
+    state.input = { kind: "text", text: "" };
+    ui.fileName.textContent = "";
+  }
+
+  async function runValidation() {
+    clearTimeout(state.timer);
+    if (inputIsEmpty()) {
+      ui.result.replaceChildren();
+      rendered();
+      return;
+    }
+    const text = state.input.kind === "text" ? state.input.text : latin1(state.input.bytes);
+    const byteLength = state.input.kind === "text" ? new TextEncoder().encode(text).length : state.input.bytes.length;
+    const csrText = ui.csr.value;
+    const problem = guard(text, byteLength, limits);
+    const csrProblem = csrText ? guard(csrText, new TextEncoder().encode(csrText).length, limits) : null;
+    if (problem === "private_key" || csrProblem === "private_key") {
+      if (problem === "private_key") clearInput();
+      if (csrProblem === "private_key") ui.csr.value = "";
+      ui.result.replaceChildren();
+      showPrivateKeyWarning(ui);
+      rendered();
+      return;
+    }
+    if (problem || csrProblem) {
+      ui.result.replaceChildren();
+      showNotice(ui, problem || `In the CSR box: ${csrProblem}`);
+      rendered();
+      return;
+    }
+    clearNotice(ui);
+    if (worker.failure) {
+      renderInputError(ui, "unavailable", `The validator is not available in this browser: ${worker.failure}`);
+      rendered();
+      return;
+    }
+    if (!worker.ready) {
+      ui.result.replaceChildren(el("p", "nuvy-waiting", "Your input will be checked as soon as the validator is ready."));
+      return;
+    }
+    const requestNumber = ++state.lastRequest;
+    const nowMs = Date.now();
+    ui.result.setAttribute("aria-busy", "true");
+    let json;
+    try {
+      json = await worker.validate({
+        data: state.input.kind === "text" ? text : state.input.bytes,
+        selected: state.selected,
+        now_ms: nowMs,
+        csr: csrText.trim() ? csrText : null,
+      });
+    } catch (error) {
+      if (requestNumber !== state.lastRequest) return;
+      ui.result.removeAttribute("aria-busy");
+      renderInputError(
+        ui,
+        "timeout",
+        "The validator took too long on this input and was restarted. Check that it is a certificate, CSR or chain.",
+      );
+      rendered();
+      return;
+    }
+    // Only the newest input's answer is shown; older answers arriving late are dropped.
+    if (requestNumber !== state.lastRequest) return;
+    ui.result.removeAttribute("aria-busy");
+    let answer;
+    try {
+      answer = JSON.parse(json);
+    } catch {
+      answer = { ok: false, code: "internal", message: "The validator returned an unreadable answer. Reload the page." };
+    }
+    if (answer.ok) {
+      renderReport(ui, answer.report, nowMs);
+    } else if (answer.code === "private_key") {
+      // A binary private key (DER) only the validator can recognise; the page treats it like a pasted one.
+      clearInput();
+      ui.result.replaceChildren();
+      showPrivateKeyWarning(ui);
+    } else {
+      renderInputError(ui, answer.code, answer.message);
+    }
+    rendered();
+  }
+
+  const schedule = () => {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(runValidation, DEBOUNCE_MS);
+  };
+
+  const worker = new ValidatorWorker(data, {
+    onProgress: (stage, pct) => setStatus(STAGE_TEXT[stage] || "Starting the validator…", pct, "loading"),
+    onReady: () => {
+      setStatus("Ready. The validator runs in your browser: nothing you paste is sent anywhere.", 100, "ready");
+      runValidation();
+    },
+    onError: (message) => {
+      setStatus(message, null, "error");
+      // Input given while the runtime was loading gets the reason instead of waiting forever.
+      if (!inputIsEmpty()) runValidation();
+    },
+  });
+
+  ui.form.addEventListener("submit", (event) => event.preventDefault());
+  ui.input.addEventListener("input", () => {
+    state.input = { kind: "text", text: ui.input.value };
+    ui.fileName.textContent = "";
+    if (ui.input.value.includes(PRIVATE_KEY_MARKER)) runValidation();
+    else schedule();
+  });
+  ui.csr.addEventListener("input", () => {
+    if (ui.csr.value.includes(PRIVATE_KEY_MARKER)) runValidation();
+    else schedule();
+  });
+  ui.environments.addEventListener("change", (event) => {
+    if (event.target.name !== "nuvy-environment") return;
+    state.selected = event.target.value;
+    runValidation();
+  });
+  for (const button of document.querySelectorAll(".nuvy-sample")) {
+    button.addEventListener("click", () => {
+      const sample = (data.samples || {})[button.dataset.sample];
+      if (!sample) return;
+      ui.input.value = sample;
+      ui.fileName.textContent = "";
+      state.input = { kind: "text", text: sample };
+      runValidation();
+    });
+  }
+
+  async function takeFile(file) {
+    if (!file) return;
+    if (file.size > limits.max_bytes) {
+      ui.result.replaceChildren();
+      showNotice(
+        ui,
+        `${file.name} is ${file.size.toLocaleString("en")} bytes; the validator takes at most ` +
+          `${limits.max_bytes.toLocaleString("en")} bytes. Choose the certificate file itself.`,
+      );
+      rendered();
+      return;
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const text = decodeText(bytes);
+    if (text !== null) {
+      ui.input.value = text;
+      state.input = { kind: "text", text };
+    } else {
+      // A binary file (DER or PKCS#7) is checked as bytes; the text box would only show noise.
+      ui.input.value = "";
+      state.input = { kind: "bytes", bytes };
+    }
+    ui.fileName.textContent = `File: ${file.name} (${bytes.length.toLocaleString("en")} bytes)`;
+    runValidation();
+  }
+
+  ui.file.addEventListener("change", () => {
+    takeFile(ui.file.files[0]);
+    // Clearing the picker lets the same file be chosen again after an edit.
+    ui.file.value = "";
+  });
+  for (const target of [ui.drop, ui.input]) {
+    target.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      ui.drop.classList.add("nuvy-drop--active");
+    });
+    target.addEventListener("dragleave", () => ui.drop.classList.remove("nuvy-drop--active"));
+    target.addEventListener("drop", (event) => {
+      event.preventDefault();
+      ui.drop.classList.remove("nuvy-drop--active");
+      const file = event.dataTransfer && event.dataTransfer.files[0];
+      if (file) takeFile(file);
+    });
+  }
+}
+
+main();

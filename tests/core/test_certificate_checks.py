@@ -1,0 +1,186 @@
+"""Every certificate check, made to pass and to fail with generated certificates; messages asserted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+
+from tests import pki as mk
+from tests.conftest import NuvyPKI
+from validator_py import Environment, Policy, Report, Status, validate
+from validator_py import checks as checks_mod
+
+from .defects import DEFECTS, OTHER_CAS, Defect
+
+P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
+
+
+def envs(p: NuvyPKI, crl: str | None = None) -> list[Environment]:
+    return [Environment("qa", "QA", p.qa.pem, crl), Environment("production", "Production", p.production.pem)]
+
+
+def run(p: NuvyPKI, data: str | bytes, selected: str = "qa", **kwargs: object) -> Report:
+    return validate(data, envs(p, kwargs.pop("crl", None)), selected=selected, at=p.now, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_defect_table(pki: NuvyPKI, defect: Defect) -> None:
+    report = run(pki, defect.make(pki).pem, selected=defect.selected)
+    result = report.check(defect.check_id)
+    assert result.status is defect.status, result
+    assert re.search(defect.message, result.message), result.message
+    if defect.status is F:
+        assert report.verdict is F
+
+
+def test_good_certificate_passes_every_check(pki: NuvyPKI) -> None:
+    report = run(pki, pki_good(pki))
+    assert report.kind == "certificate"
+    assert report.verdict is P
+    statuses = {c.id: c.status for c in report.checks}
+    assert statuses.pop("revocation.crl_signature") is NA
+    assert statuses.pop("revocation.status") is NA
+    assert set(statuses.values()) == {P}
+    assert [c.id for c in report.checks] == [
+        "issuer.matches_ca", "signature.valid", "environment.issuer", "validity.period",
+        "validity.expiring_soon", "eku.client_auth", "ku.digital_signature", "ku.key_encipherment",
+        "basic_constraints.not_ca", "key.strength", "signature.hash", "extensions.critical_known",
+        "subject.cn", "subject.c", "subject.o", "subject.ou", "revocation.crl_signature", "revocation.status",
+    ]
+
+
+def pki_good(p: NuvyPKI) -> str:
+    return mk.make_client(p.qa).pem
+
+
+def test_details_describe_the_certificate(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    details = run(pki, leaf.pem).to_dict()["details"]
+    assert details["subject"] == "CN=client-name,OU=Production,O=CLIENT_NAME,C=BR"
+    assert details["subject_openssl"] == "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name"
+    assert details["issuer"] == "CN=Nuvy QA CA,O=Nuvy Test,C=BR"
+    assert details["serial_decimal"] == str(leaf.cert.serial_number)
+    assert details["sha256_fingerprint"] == leaf.cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    assert details["not_after"] == leaf.cert.not_valid_after_utc.isoformat()
+    assert details["issued_by_environment"] == "qa"
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_CAS))
+def test_other_key_types_verify(pki: NuvyPKI, kind: str) -> None:
+    ca = OTHER_CAS[kind]()
+    leaf = mk.make_client(ca, key_type="ec256", hash_alg=mk.SHA384)
+    report = validate(leaf.pem, [Environment(kind, kind.upper(), ca.pem)], selected=kind, at=pki.now)
+    assert report.check("signature.valid").status is P, report.check("signature.valid")
+
+
+def test_ecdsa_client_of_ecdsa_ca_with_wrong_key_fails(pki: NuvyPKI) -> None:
+    ca = OTHER_CAS["ec"]()
+    forged = mk.make_client(ca, signing_key=mk.private_key("ec384", 9))
+    report = validate(forged.pem, [Environment("ec", "EC", ca.pem)], selected="ec", at=pki.now)
+    assert report.check("signature.valid").status is F
+    assert "issuer name matches the EC CA (ec)" in report.check("signature.valid").message
+
+
+def test_warn_days_comes_from_the_policy(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa, not_after=pki.now + 20 * mk.DAY).pem
+    assert run(pki, leaf).check("validity.expiring_soon").status is W
+    report = run(pki, leaf, policy=Policy(warn_days=7))
+    assert report.check("validity.expiring_soon").status is P
+    assert report.check("validity.expiring_soon").message == "20 days left before it expires on 2026-07-05 12:00 UTC."
+
+
+def test_expiring_soon_is_not_applicable_when_expired(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa, not_before=pki.now - mk.YEAR, not_after=pki.now - mk.DAY)
+    result = run(pki, leaf.pem).check("validity.expiring_soon")
+    assert result.status is NA
+    assert "outside its validity period" in result.message
+
+
+def test_explicit_time_decides(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa).pem
+    later = pki.now + 2 * mk.YEAR
+    report = validate(leaf, envs(pki), selected="qa", at=later)
+    assert report.check("validity.period").status is F
+    assert report.check("validity.period").message.startswith("Expired on 2027-06-15 12:00 UTC")
+
+
+def test_naive_time_is_refused(pki: NuvyPKI) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        validate(pki_good(pki), envs(pki), selected="qa", at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_unknown_environment_is_refused(pki: NuvyPKI) -> None:
+    with pytest.raises(ValueError, match="unknown environment 'staging'; configured environments: qa, production"):
+        run(pki, pki_good(pki), selected="staging")
+
+
+# Revocation ----------------------------------------------------------------------------------------
+
+
+def test_revoked_serial_fails(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    crl = mk.make_crl(pki.qa, [leaf.cert.serial_number])
+    report = run(pki, leaf.pem, crl=crl.pem)
+    assert report.check("revocation.crl_signature").status is P
+    status = report.check("revocation.status")
+    assert status.status is F
+    assert re.search(r"was revoked by the QA CA \(qa\) on 2026-06-13 12:00 UTC\. Stop using it", status.message)
+
+
+def test_unlisted_serial_passes(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    report = run(pki, leaf.pem, crl=mk.make_crl(pki.qa, [1, 2, 3]).der)
+    assert report.check("revocation.status").status is P
+    assert "Not revoked" in report.check("revocation.status").message
+
+
+def test_crl_signed_by_another_key_is_not_trusted(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    forged = mk.make_crl(pki.qa, [], signing_key=mk.private_key("rsa2048", 5))
+    report = run(pki, leaf.pem, crl=forged.pem)
+    assert report.check("revocation.crl_signature").status is F
+    assert "signature could not be verified with the QA CA (qa)" in report.check("revocation.crl_signature").message
+    assert report.check("revocation.status").status is F
+    assert "CRL is not trustworthy" in report.check("revocation.status").message
+
+
+def test_stale_crl_warns(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    crl = mk.make_crl(pki.qa, [], last_update=pki.now - 30 * mk.DAY, next_update=pki.now - mk.DAY)
+    result = run(pki, leaf.pem, crl=crl.pem).check("revocation.status")
+    assert result.status is W
+    assert "CRL is out of date" in result.message
+
+
+def test_crl_of_another_ca_fails(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa)
+    report = run(pki, leaf.pem, crl=mk.make_crl(pki.production, []).pem)
+    assert report.check("revocation.crl_signature").status is F
+    assert "The CRL was issued by CN=Nuvy Production CA" in report.check("revocation.crl_signature").message
+
+
+# Robustness of the runner ---------------------------------------------------------------------------
+
+
+def test_a_crashing_check_becomes_a_failure(pki: NuvyPKI, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(_context: object) -> tuple[Status, str]:
+        raise ZeroDivisionError
+
+    broken = [checks_mod.Check("eku.client_auth", "EKU", boom), *checks_mod.CERTIFICATE_CHECKS[1:]]
+    monkeypatch.setattr("validator_py.pipeline.CERTIFICATE_CHECKS", broken)
+    report = run(pki, pki_good(pki))
+    result = report.check("eku.client_auth")
+    assert result.status is F
+    assert "Internal error in the validator while running this check (ZeroDivisionError)" in result.message
+    assert report.check("signature.valid").status is P
+
+
+def test_to_dict_shape(pki: NuvyPKI) -> None:
+    data = run(pki, pki_good(pki)).to_dict()
+    assert set(data) == {"verdict", "kind", "checks", "details", "bundle_pem"}
+    assert data["verdict"] == "pass"
+    assert data["bundle_pem"] is None
+    assert set(data["checks"][0]) == {"id", "status", "message", "title"}

@@ -1,0 +1,143 @@
+"""Partner chains (guide step 12): ordering, every link, completeness, CA flags, validity, path length."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import pki as mk
+from tests.conftest import NuvyPKI
+from validator_py import Report, Status, validate
+
+P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
+
+
+def chain(p: NuvyPKI, *items: mk.Issued) -> Report:
+    return validate(mk.pem_bundle(*items), [], selected="", at=p.now)
+
+
+@pytest.fixture(scope="module")
+def partner() -> tuple[mk.Issued, mk.Issued, mk.Issued]:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41, path_length=0)
+    leaf = mk.make_client(inter, key_slot=42)
+    return root, inter, leaf
+
+
+def test_ordered_chain_passes_and_bundles_the_cas(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, inter, leaf = partner
+    report = chain(pki, leaf, inter, root)
+    assert report.kind == "chain"
+    assert report.verdict is P, [c for c in report.checks if c.status is not P]
+    assert report.check("chain.order").message == (
+        "The chain is in order: the leaf certificate (client-name) → intermediate certificate 1 "
+        "(Partner Issuing CA) → the root certificate (Partner Root)."
+    )
+    assert report.bundle_pem == inter.pem + root.pem
+    assert report.to_dict()["bundle_pem"] == inter.pem + root.pem
+    assert [c["position"] for c in report.details["certificates"]] == [
+        "the leaf certificate", "intermediate certificate 1", "the root certificate"
+    ]
+
+
+def test_any_order_is_reordered(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, inter, leaf = partner
+    report = chain(pki, root, leaf, inter)
+    assert report.check("chain.order").status is P
+    assert report.check("chain.order").message.startswith("The certificates were given in another order")
+    assert report.bundle_pem == inter.pem + root.pem
+
+
+def test_missing_intermediate(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, _inter, leaf = partner
+    report = chain(pki, leaf, root)
+    result = report.check("chain.complete")
+    assert result.status is F
+    assert "its issuer CN=Partner Issuing CA,O=Nuvy Test,C=BR is missing" in result.message
+    assert report.check("chain.order").status is F
+    assert "not part of the leaf's chain: CN=Partner Root" in report.check("chain.order").message
+
+
+def test_missing_root(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    _root, inter, leaf = partner
+    result = chain(pki, leaf, inter).check("chain.complete")
+    assert result.status is F
+    assert re.search(r"stops at intermediate certificate 1 \(Partner Issuing CA\), issued by CN=Partner Root", result.message)
+
+
+def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, inter, _leaf = partner
+    forged = mk.make_client(inter, signing_key=mk.private_key("rsa2048", 43), key_slot=42)
+    result = chain(pki, forged, inter, root).check("chain.link_signatures")
+    assert result.status is F
+    assert result.message.startswith(
+        "The signature of the leaf certificate (client-name) could not be verified with the key of "
+        "intermediate certificate 1 (Partner Issuing CA) (the signature does not verify)"
+    )
+
+
+def test_non_ca_intermediate(pki: NuvyPKI) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Not A CA", parent=root, key_type="rsa2048", key_slot=44, ca=False)
+    leaf = mk.make_client(inter, key_slot=42)
+    result = chain(pki, leaf, inter, root).check("chain.intermediates_are_ca")
+    assert result.status is F
+    assert "Intermediate certificate 1 (Partner Not A CA) is not a CA" in result.message
+
+
+def test_intermediate_without_key_cert_sign(pki: NuvyPKI) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner No Sign", parent=root, key_type="rsa2048", key_slot=45, key_cert_sign=False)
+    leaf = mk.make_client(inter, key_slot=42)
+    result = chain(pki, leaf, inter, root).check("chain.intermediates_are_ca")
+    assert result.status is F
+    assert "may not sign certificates (Key Usage lacks keyCertSign)" in result.message
+
+
+def test_expired_link(pki: NuvyPKI) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Old CA", parent=root, key_type="rsa2048", key_slot=46,
+                       not_before=pki.now - 3 * mk.YEAR, not_after=pki.now - mk.DAY)
+    leaf = mk.make_client(inter, key_slot=42)
+    result = chain(pki, leaf, inter, root).check("chain.validity")
+    assert result.status is F
+    assert "Intermediate certificate 1 (Partner Old CA) expired on 2026-06-14 12:00 UTC" in result.message
+
+
+def test_expiring_link_warns(pki: NuvyPKI) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Ending CA", parent=root, key_type="rsa2048", key_slot=47,
+                       not_after=pki.now + 5 * mk.DAY)
+    leaf = mk.make_client(inter, key_slot=42, not_after=pki.now + 4 * mk.DAY)
+    result = chain(pki, leaf, inter, root).check("chain.validity")
+    assert result.status is W
+    assert "The leaf certificate (client-name) expires on 2026-06-19 12:00 UTC" in result.message
+
+
+def test_path_length_violation(pki: NuvyPKI) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    top = mk.make_ca("Partner Policy CA", parent=root, key_type="rsa2048", key_slot=48, path_length=0)
+    low = mk.make_ca("Partner Issuing CA 2", parent=top, key_type="rsa2048", key_slot=49)
+    leaf = mk.make_client(low, key_slot=42)
+    report = chain(pki, leaf, low, top, root)
+    result = report.check("chain.path_length")
+    assert result.status is F
+    assert "Intermediate certificate 2 (Partner Policy CA) allows 0 intermediate(s) below it" in result.message
+    assert report.check("chain.link_signatures").status is P
+
+
+def test_leaf_profile_is_checked_in_chains(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, inter, _leaf = partner
+    server = mk.make_client(inter, key_slot=42, eku=(mk.SERVER_AUTH,))
+    result = chain(pki, server, inter, root).check("eku.client_auth")
+    assert result.status is F
+
+
+def test_chain_with_configured_environments_still_a_chain(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    from validator_py import Environment
+
+    root, inter, leaf = partner
+    report = validate(mk.pem_bundle(leaf, inter, root), [Environment("qa", "QA", pki.qa.pem)],
+                      selected="qa", at=pki.now)
+    assert report.kind == "chain"

@@ -1,0 +1,192 @@
+"""``python -m validator_py check``: detection, JSON shape, exit codes, table output, colour rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import pki as mk
+from tests.conftest import NuvyPKI
+from validator_py.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+AT = "2026-06-15T12:00:00Z"
+
+
+@pytest.fixture
+def files(pki: NuvyPKI, tmp_path: Path) -> dict[str, Path]:
+    csr = mk.make_csr(key_slot=21)
+    out = {
+        "qa": pki.qa.write_to(tmp_path, "qa"),
+        "prod": pki.production.write_to(tmp_path, "prod"),
+        "leaf": mk.make_client(pki.qa, key=csr.key).write_to(tmp_path, "leaf"),
+        "csr": csr.write_to(tmp_path, "client"),
+        "expired": mk.make_client(pki.qa, not_after=pki.now - mk.DAY).write_to(tmp_path, "expired"),
+        "soon": mk.make_client(pki.qa, not_after=pki.now + 3 * mk.DAY).write_to(tmp_path, "soon"),
+        "garbage": tmp_path / "garbage.txt",
+    }
+    out["garbage"].write_text("not a certificate")
+    der = tmp_path / "leaf.der"
+    der.write_bytes(mk.make_client(pki.qa).der)
+    out["der"] = der
+    return out
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
+    code = main(["check", *argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_pass_exits_zero_with_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--at", AT)
+    assert code == 0
+    assert data["verdict"] == "pass"
+    assert data["kind"] == "certificate"
+    assert {"id", "status", "message", "title"} == set(data["checks"][0])  # type: ignore[index]
+    details = data["details"]
+    assert isinstance(details, dict)
+    for key in ("subject", "issuer", "serial", "not_before", "not_after", "sha256_fingerprint", "sha1_fingerprint"):
+        assert key in details
+
+
+def test_warn_exits_zero(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["soon"]), "--ca", str(files["qa"]), "--at", AT)
+    assert (code, data["verdict"]) == (0, "warn")
+
+
+def test_warn_days_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["soon"]), "--ca", str(files["qa"]), "--at", AT, "--warn-days", "2")
+    assert (code, data["verdict"]) == (0, "pass")
+
+
+def test_fail_exits_one(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["expired"]), "--ca", str(files["qa"]), "--at", AT)
+    assert (code, data["verdict"]) == (1, "fail")
+
+
+def test_environment_selection_names_the_issuer(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(
+        capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--ca", f"production={files['prod']}",
+        "--env", "production", "--at", AT,
+    )
+    assert code == 1
+    env = next(c for c in data["checks"] if c["id"] == "environment.issuer")  # type: ignore[attr-defined]
+    assert env["message"] == (
+        "This certificate was issued by the QA CA (qa), not by the Production CA (production) you selected. "
+        "Use it against QA, or ask Nuvy for a Production certificate."
+    )
+
+
+def test_unusable_input_exits_two_with_stderr(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(files["garbage"]), "--ca", str(files["qa"])])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert "error: The input is neither PEM" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["missing.pem", "--ca", "QA"], "Cannot read missing.pem"),
+        (["LEAF", "--ca", "CA", "--env", "staging"], "--env staging: no such environment; configured: ca"),
+        (["LEAF"], "add --ca FILE"),
+        (["LEAF", "--ca", "CA", "--at", "yesterday"], "not an ISO-8601 time"),
+        (["LEAF", "--crl", "CA"], "--crl needs a --ca"),
+    ],
+)
+def test_usage_errors_exit_two(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    resolved = [str(files["leaf"]) if a == "LEAF" else str(files["qa"]) if a in ("CA", "QA") else a for a in argv]
+    assert main(["check", *resolved]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_private_key_file_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "nuvy-client.key"
+    key.write_text(mk.make_client(mk.make_ca("Throwaway CA", key_size=2048)).key_pem)
+    assert main(["check", str(key)]) == 2
+    assert "must never be shared" in capsys.readouterr().err
+
+
+def test_der_file_and_csr_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["der"]), "--ca", str(files["qa"]), "--at", AT)
+    assert (code, data["kind"]) == (0, "certificate")
+    code, data = run_json(capsys, str(files["leaf"]), "--csr", str(files["csr"]), "--ca", str(files["qa"]), "--at", AT)
+    assert (code, data["kind"], data["checks"][0]["status"]) == (0, "match", "pass")  # type: ignore[index]
+    code, data = run_json(capsys, str(files["leaf"]), str(files["csr"]), "--ca", str(files["qa"]), "--at", AT)
+    assert data["kind"] == "match"
+
+
+def test_csr_needs_no_ca(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, str(files["csr"]))
+    assert (code, data["kind"], data["verdict"]) == (0, "csr", "pass")
+
+
+def test_chain_needs_no_ca_and_prints_the_bundle(pki: NuvyPKI, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41)
+    leaf = mk.make_client(inter, key_slot=42)
+    path = tmp_path / "chain.pem"
+    path.write_text(root.pem + leaf.pem + inter.pem)
+    assert main(["check", str(path), "--at", AT]) == 0
+    out = capsys.readouterr().out
+    assert "Kind: chain" in out
+    assert "CA certificates to send to Nuvy (guide step 12):" in out
+    assert out.endswith(inter.pem + root.pem)
+
+
+def test_crl_option(pki: NuvyPKI, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cryptography import x509
+
+    serial = x509.load_pem_x509_certificate(files["leaf"].read_bytes()).serial_number
+    crl = mk.make_crl(pki.qa, [serial]).write_to(tmp_path, "qa")
+    code, data = run_json(capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--crl", f"qa={crl}", "--at", AT)
+    assert code == 1
+    revocation = next(c for c in data["checks"] if c["id"] == "revocation.status")  # type: ignore[attr-defined]
+    assert revocation["status"] == "fail"
+
+
+def test_table_has_no_colour_when_not_a_terminal(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(files["expired"]), "--ca", str(files["qa"]), "--at", AT]) == 1
+    out = capsys.readouterr().out
+    assert "\033[" not in out
+    assert "FAIL  validity.period" in out
+    assert "Verdict: FAIL" in out
+    assert "Subject as Nuvy sees it: /C=BR/O=CLIENT_NAME/OU=Production/CN=client-name" in out
+
+
+def test_table_is_coloured_on_a_terminal(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    main(["check", str(files["expired"]), "--ca", str(files["qa"]), "--at", AT])
+    assert "\033[31mFAIL" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "1")
+    main(["check", str(files["expired"]), "--ca", str(files["qa"]), "--at", AT])
+    assert "\033[" not in capsys.readouterr().out
+
+
+def test_module_entry_point(files: dict[str, Path]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "validator_py", "check", str(files["leaf"]), "--ca", f"qa={files['qa']}",
+         "--at", AT, "--json"],
+        capture_output=True, text=True, env=env, check=False, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "pass"
+    bad = subprocess.run(
+        [sys.executable, "-m", "validator_py", "check", str(files["garbage"]), "--ca", str(files["qa"])],
+        capture_output=True, text=True, env=env, check=False, timeout=60,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.startswith("error: ")

@@ -1,0 +1,131 @@
+"""THE one place that maps the guide's real names to the test ones.
+
+The samples in docs/ run unchanged. What differs between a user's machine and the test machine is
+decided here, and only here:
+
+Hosts
+    `qa.mtls.nuvy.ai:443` and `mtls.nuvy.ai:443` resolve to the local nginx (127.0.0.1:<free port>).
+    - curl, Python requests and Java reach them through a local HTTP CONNECT proxy given in the standard
+      proxy settings (`https_proxy` / `HTTPS_PROXY`, `-Dhttps.proxyHost` in `JDK_JAVA_OPTIONS`).
+    - `openssl s_client` gets `-proxy` added by a wrapper named `openssl` that comes first on PATH;
+      every other openssl command passes through untouched.
+    - Node.js loads a preload (`NODE_OPTIONS=--require`) that points `tls.connect` at the local port.
+    Inside the tunnel the TLS session still uses the real name, so SNI and hostname checks stay on:
+    the test server certificate has both real names as SANs.
+
+Files (put into each page's working directory under the names the guide uses)
+    nuvy-ca.crt      the test client CA: what "Nuvy" uses to check the client certificate (step 1).
+    server-ca.crt    the test server CA: what signed the API's TLS certificate.
+    nuvy-client.crt  issued by the harness from nuvy-client.csr, playing Nuvy in step 5.
+    Except on the pages in PUBLISHED_CA_PAGES (the download page): there, the commands check the CA
+    file the site publishes, so nuvy-ca.crt is the CA of the environment named by the block's tab.
+
+The system trust store (what users get when a sample leaves the server CA out)
+    is the test server CA, given through `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE` and
+    `NODE_EXTRA_CA_CERTS`.
+
+Side effects of the tunnel that users never see are hidden
+    `$HOME/.curlrc` (a private HOME) holds `suppress-connect-headers`, and Java's launcher notice
+    "Picked up JDK_JAVA_OPTIONS" is simply extra output that no expectation depends on.
+
+Secrets the guide reads from the environment
+    `NUVY_P12_PASSWORD`: the PKCS#12 password of the Java steps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+REAL_HOSTS = ("qa.mtls.nuvy.ai", "mtls.nuvy.ai")
+REAL_PORT = 443
+
+CLIENT_CA_NAME = "nuvy-ca.crt"
+SERVER_CA_NAME = "server-ca.crt"
+CLIENT_CERT_NAME = "nuvy-client.crt"
+CLIENT_KEY_NAME = "nuvy-client.key"
+CLIENT_CSR_NAME = "nuvy-client.csr"
+
+PUBLISHED_CA_PAGES = frozenset({"download.md"})
+
+P12_PASSWORD_VARIABLE = "NUVY_P12_PASSWORD"
+P12_PASSWORD = "test-only-p12-password"
+
+_OPENSSL_WRAPPER = """\
+#!/bin/sh
+# Written by tests/guide/mapping.py: tunnel `openssl s_client` to the test server, pass the rest through.
+if [ "$1" = s_client ]; then
+    shift
+    exec /usr/bin/openssl s_client -proxy {proxy} "$@"
+fi
+exec /usr/bin/openssl "$@"
+"""
+
+_NODE_PRELOAD = """\
+// Written by tests/guide/mapping.py: send the guide's real hosts to the test server, keep SNI and checks.
+"use strict";
+const tls = require("node:tls");
+const routes = JSON.parse(process.env.NUVY_TEST_ROUTES);
+const connect = tls.connect;
+tls.connect = function (...args) {
+  const options = args[0];
+  if (options && typeof options === "object") {
+    const target = routes[`${options.host}:${options.port || 443}`];
+    if (target) {
+      options.servername = options.servername || options.host;
+      options.host = target[0];
+      options.port = target[1];
+    }
+  }
+  return connect.apply(this, args);
+};
+"""
+
+
+def routes(nginx_port: int) -> dict[str, tuple[str, int]]:
+    """"host:443" -> the local nginx, for every real host name."""
+    return {f"{host}:{REAL_PORT}": ("127.0.0.1", nginx_port) for host in REAL_HOSTS}
+
+
+def write_tools(tools_dir: Path, home: Path, proxy_port: int) -> None:
+    """Write the openssl wrapper and the Node preload (first on PATH), and the private HOME's .curlrc."""
+    tools_dir.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
+    # Without this, `curl --include` would also print the proxy's "200 Connection established".
+    (home / ".curlrc").write_text("suppress-connect-headers\n")
+    wrapper = tools_dir / "openssl"
+    wrapper.write_text(_OPENSSL_WRAPPER.format(proxy=f"127.0.0.1:{proxy_port}"))
+    wrapper.chmod(0o755)
+    (tools_dir / "nuvy-hosts.cjs").write_text(_NODE_PRELOAD)
+
+
+def tool_environment(
+    *, tools_dir: Path, home: Path, proxy_port: int, nginx_port: int, server_trust: Path,
+) -> dict[str, str]:
+    """The environment every block runs in; `server_trust` plays the system trust store."""
+    proxy = f"http://127.0.0.1:{proxy_port}"
+    trust = str(server_trust)
+    env = {
+        "PATH": f"{tools_dir}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        # A private HOME keeps a developer's ~/.curlrc or Java settings out of the results.
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "https_proxy": proxy,
+        "HTTPS_PROXY": proxy,
+        "NO_PROXY": "",
+        "no_proxy": "",
+        "CURL_CA_BUNDLE": trust,
+        "REQUESTS_CA_BUNDLE": trust,
+        "SSL_CERT_FILE": trust,
+        "NODE_EXTRA_CA_CERTS": trust,
+        "NODE_OPTIONS": f"--require {tools_dir / 'nuvy-hosts.cjs'}",
+        "NUVY_TEST_ROUTES": json.dumps(routes(nginx_port)),
+        "JDK_JAVA_OPTIONS": f"-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort={proxy_port}",
+        P12_PASSWORD_VARIABLE: P12_PASSWORD,
+    }
+    # Python must find the same interpreter and packages the tests run with.
+    for name in ("VIRTUAL_ENV", "PYTHONPATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env

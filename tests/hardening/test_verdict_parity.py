@@ -1,0 +1,220 @@
+"""Verdict parity: the same corpus gives the same verdict, kind, check ids and statuses on CPython
+(``validator_py.validate`` with pyca/cryptography) and in Chromium (``validator_py.browser.run`` inside the
+site's Pyodide, with WebCrypto). Any difference fails, with a diff table naming the item and the check.
+
+Corpus: the generated defect matrix (``_corpus.defect_matrix``: valid, expired, not yet valid, wrong CA,
+forged issuer name, SHA-1, RSA-1024, no clientAuth EKU, CA:TRUE, missing OU, P-256, Ed25519, RSA-PSS,
+revoked per CRL, CSRs, certificate + CSR match, partner chains with ECDSA links, and unreadable inputs)
+plus 300 certificate/CSR/CRL files of ``cryptography-vectors``, all at the fixed time ``tests.pki.NOW``.
+
+A subset also goes through the real validator page (typed into the text box, environment picked with the
+radio buttons) and is compared with CPython through the ``data-verdict`` / ``data-check-id`` /
+``data-status`` attributes the page renders; see ``test_page_ui_matches_cpython``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests import pki
+from tests.hardening import _corpus, _live, _parity, _site
+from tests.hardening._harness import PyodideHarness
+
+BROWSER_CALL = """
+import base64, json
+from validator_py.browser import run
+args = json.loads(args_json)
+answers = {}
+for item in args["items"]:
+    data = base64.b64decode(item["data"]) if item["binary"] else item["data"]
+    answers[item["name"]] = json.loads(
+        await run(data, args["environments_json"], item["selected"], args["now_ms"], item["csr"])
+    )
+json.dumps(answers)
+"""
+BATCH = 60
+
+
+@pytest.fixture(scope="module")
+def envs() -> _corpus.Environments:
+    # The same key slots as tests/conftest.py's session CAs, so the cached RSA-4096 keys are reused.
+    return _corpus.environments(
+        pki.make_ca("Nuvy QA CA", key_slot=100), pki.make_ca("Nuvy Production CA", key_slot=101)
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(envs: _corpus.Environments) -> list[_corpus.Item]:
+    items = _corpus.defect_matrix(envs) + _corpus.vector_items()
+    assert len({item.name for item in items}) == len(items), "corpus item names must be unique"
+    return items
+
+
+@pytest.fixture(scope="module")
+def cpython_summaries(corpus: list[_corpus.Item], envs: _corpus.Environments) -> dict[str, _parity.Summary]:
+    page_envs = envs.as_page_json()
+    return {item.name: _parity.summary(_parity.cpython_answer(item, page_envs, pki.NOW)) for item in corpus}
+
+
+def browser_answers(
+    harness: PyodideHarness, items: list[_corpus.Item], environments_json: str, at: dt.datetime
+) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for start in range(0, len(items), BATCH):
+        args = {
+            "items": [item.to_json() for item in items[start : start + BATCH]],
+            "environments_json": environments_json,
+            "now_ms": at.timestamp() * 1000,
+        }
+        answers.update(harness.run(BROWSER_CALL, args, timeout_ms=240_000))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def browser_summaries(
+    harness: PyodideHarness, corpus: list[_corpus.Item], envs: _corpus.Environments
+) -> dict[str, _parity.Summary]:
+    answers = browser_answers(harness, corpus, json.dumps(envs.as_page_json()), pki.NOW)
+    return {name: _parity.summary(answer) for name, answer in answers.items()}
+
+
+def test_defect_matrix_is_not_trivially_equal(
+    corpus: list[_corpus.Item], cpython_summaries: dict[str, _parity.Summary]
+) -> None:
+    """Parity only means something if the corpus reaches every verdict and both kinds of answer."""
+    verdicts = {summary[0] for summary in cpython_summaries.values()}
+    assert {"pass", "fail", "error"} <= verdicts, verdicts
+    kinds = {summary[1] for summary in cpython_summaries.values() if summary[0] != "error"}
+    assert {"certificate", "csr", "chain", "match"} <= kinds, kinds
+    assert cpython_summaries["valid"][0] in ("pass", "warn"), cpython_summaries["valid"]
+    assert dict(cpython_summaries["expired"][2])["validity.period"] == "fail"
+    assert dict(cpython_summaries["forged_issuer_name"][2])["signature.valid"] == "fail"
+    assert dict(cpython_summaries["server_auth_only"][2])["eku.client_auth"] == "fail"
+    assert cpython_summaries["private_key"] == ("error", "private_key")
+
+
+def test_diff_table_names_item_and_check() -> None:
+    left = {"a": ("fail", "certificate", (("signature.valid", "fail"), ("eku.client_auth", "pass")))}
+    right = {"a": ("pass", "certificate", (("signature.valid", "pass"), ("eku.client_auth", "pass")))}
+    rows = _parity.diff_table(["a"], left, right, "cpython", "browser")
+    assert rows[0] == "a: verdict/kind cpython=('fail', 'certificate') | browser=('pass', 'certificate')"
+    assert rows[1].startswith("a: signature.valid")
+    assert rows[1].endswith("browser=pass")
+    assert len(rows) == 2
+    assert _parity.diff_table(["a"], left, {"a": ("error", "unparseable")}, "x", "y") == [
+        f"a: x={left['a']!r} | y=('error', 'unparseable')"
+    ]
+
+
+@pytest.mark.e2e
+def test_browser_matches_cpython_on_the_whole_corpus(
+    corpus: list[_corpus.Item],
+    cpython_summaries: dict[str, _parity.Summary],
+    browser_summaries: dict[str, _parity.Summary],
+) -> None:
+    names = [item.name for item in corpus]
+    rows = _parity.diff_table(names, cpython_summaries, browser_summaries, "cpython", "browser")
+    assert not rows, f"{len(rows)} differences between CPython and the browser:\n" + "\n".join(rows)
+    assert len(browser_summaries) == len(corpus)
+
+
+# ------------------------------------------------------------------------------------------- real page UI
+
+UI_VECTOR_FILES = (
+    "x509/custom/valid_signature_cert.pem",
+    "x509/requests/rsa_sha256.pem",
+    "x509/ecdsa_root.pem",
+)
+
+
+@pytest.fixture(scope="module")
+def served_site(site_dir: Path) -> Iterator[str]:
+    with _live.served(site_dir) as (_, base_url):
+        yield base_url
+
+
+def _page_items(site_dir: Path, envs: _corpus.Environments) -> list[_corpus.Item]:
+    """The page's own samples (in both environments), a few defects, and three vector files."""
+    data = _site.page_data(site_dir)
+    samples = data.get("samples")
+    assert isinstance(samples, dict), "the validator page has no samples in nuvy-data"
+    assert samples, "the validator page's samples are empty"
+    environment_ids = [str(env["id"]) for env in data["environments"]]  # type: ignore[attr-defined]
+    default = str(data.get("default_environment") or environment_ids[0])
+    items = [
+        _corpus.Item(f"sample:{key}@{environment}", text, selected=environment)
+        for key, text in sorted(samples.items())
+        for environment in environment_ids
+    ]
+    matrix = {item.name: item for item in _corpus.defect_matrix(envs)}
+    items += [
+        _corpus.Item(name, matrix[name].data, selected=default)
+        for name in ("expired", "sha1", "csr_ca_true", "chain_ecdsa_partner", "garbage")
+    ]
+    items += [
+        _corpus.Item(
+            f"cryptography_vectors/{relative}",
+            (_corpus.X509_DIR.parent / relative).read_text(),
+            selected=default,
+        )
+        for relative in UI_VECTOR_FILES
+    ]
+    return items
+
+
+def _ui_answer(page: Page, item: _corpus.Item) -> _parity.Summary:
+    """Pick the environment, type the input as a user would, and read the rendered verdict and checks.
+
+    Each step waits for the page's answer (it counts them in ``data-renders``), so the answer read at the
+    end belongs to this item in this environment, not to the previous one.
+    """
+    radio = page.locator(f"input[name='nuvy-environment'][value='{item.selected}']")
+    if not radio.is_checked():
+        before = _live.renders(page)
+        radio.check()
+        _live.wait_new_render(page, before)
+    before = _live.renders(page)
+    page.fill("#nuvy-input", str(item.data))
+    _live.wait_new_render(page, before)
+    report = page.locator("#nuvy-result .nuvy-report")
+    verdict = report.get_attribute("data-verdict")
+    if verdict == "error":
+        return ("error", report.get_attribute("data-code"))
+    checks = page.eval_on_selector_all(
+        "#nuvy-result li[data-check-id]", "items => items.map(li => [li.dataset.checkId, li.dataset.status])"
+    )
+    return (verdict, report.get_attribute("data-kind"), tuple(sorted(map(tuple, checks))))
+
+
+@pytest.mark.e2e
+def test_page_ui_matches_cpython(
+    browser: Browser, served_site: str, site_dir: Path, envs: _corpus.Environments
+) -> None:
+    """A subset through the real page: samples, a few defects and vector files, typed into the text box."""
+    data = _site.page_data(site_dir)
+    page_envs = data["environments"]
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    items = _page_items(site_dir, envs)
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.set_fixed_time(at)
+    try:
+        page.goto(f"{served_site}validator/")
+        _live.wait_ready(page)
+        ui = {item.name: _ui_answer(page, item) for item in items}
+    finally:
+        context.close()
+    expected = {}
+    for item in items:
+        summary = _parity.summary(_parity.cpython_answer(item, page_envs, at))  # type: ignore[arg-type]
+        expected[item.name] = summary if summary[0] == "error" else (*summary[:2], tuple(sorted(summary[2])))
+    rows = _parity.diff_table([item.name for item in items], expected, ui, "cpython", "page")
+    assert {"pass", "fail", "error"} <= {summary[0] for summary in expected.values()}, expected
+    assert not rows, f"{len(rows)} differences between CPython and the page:\n" + "\n".join(rows)

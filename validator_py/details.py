@@ -1,0 +1,49 @@
+"""JSON-safe descriptions of certificates and CSRs, shared by reports and the site's build hook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .inputs import Blob, InputError, check_depth, refuse_private_key_der
+from .model import CSR, Certificate, certificate
+
+
+def describe(cert: Certificate) -> dict[str, Any]:
+    return {
+        "subject": cert.subject.rfc4514,
+        "subject_openssl": cert.subject.openssl,
+        "issuer": cert.issuer.rfc4514,
+        "serial": cert.serial_hex,
+        "serial_decimal": str(cert.serial),
+        "not_before": cert.not_before.isoformat(),
+        "not_after": cert.not_after.isoformat(),
+        "sha256_fingerprint": cert.sha256,
+        "sha1_fingerprint": cert.sha1,
+        "public_key": cert.public_key.describe(),
+        "signature_algorithm": cert.algorithm.name,
+        "is_ca": bool(cert.is_ca),
+    }
+
+
+def describe_csr(request: CSR) -> dict[str, Any]:
+    return {
+        "subject": request.subject.rfc4514,
+        "subject_openssl": request.subject.openssl,
+        "public_key": request.public_key.describe(),
+        "public_key_sha256": request.public_key.sha256,
+        "signature_algorithm": request.algorithm.name,
+    }
+
+
+def describe_certificate(der: bytes) -> dict[str, Any]:
+    """Describe one DER certificate (used by the MkDocs hook for the download page).
+
+    Raises ``InputError`` when the bytes are not one readable certificate.
+    """
+    blob = Blob(der=der, kind="certificate", origin="the certificate")
+    refuse_private_key_der(der)
+    check_depth(der, blob.origin)
+    try:
+        return describe(certificate(der))
+    except Exception as error:  # Broad on purpose: asn1crypto raises many types on damaged input.
+        raise InputError("unparseable", f"The certificate could not be read ({error}).") from None

@@ -1,0 +1,316 @@
+"""Plain, fully parsed values extracted from asn1crypto objects at the input boundary.
+
+asn1crypto parses lazily, so a damaged extension could otherwise raise deep inside a check. Everything
+the checks need is read here, once, inside one ``try``; the checks then only see these frozen values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asn1crypto import cms, crl, csr, keys, x509
+
+from .inputs import MAX_BLOCKS, WHAT_TO_PASTE, Blob, InputError, children, too_many, top_level
+from .names import NameInfo, name_info
+from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
+
+_CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    algorithm: str  # "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | dotted OID for anything else
+    bits: int | None
+    curve: str | None  # "P-256" ... or the asn1crypto curve name when unusual
+    spki_der: bytes
+
+    def describe(self) -> str:
+        if self.algorithm == "rsa":
+            return f"RSA {self.bits}-bit"
+        if self.algorithm == "ec":
+            return f"EC {self.curve}"
+        if self.algorithm == "ed25519":
+            return "Ed25519"
+        return self.algorithm.upper()
+
+    @property
+    def sha256(self) -> str:
+        return colon_hex(hashlib.sha256(self.spki_der).digest())
+
+
+@dataclass(frozen=True)
+class Extension:
+    oid: str
+    name: str
+    critical: bool
+
+
+@dataclass(frozen=True)
+class Certificate:
+    der: bytes
+    tbs_der: bytes
+    subject: NameInfo
+    issuer: NameInfo
+    serial: int
+    not_before: dt.datetime
+    not_after: dt.datetime
+    public_key: PublicKey
+    algorithm: SignatureAlgorithm
+    signature: bytes
+    extensions: tuple[Extension, ...]
+    is_ca: bool | None  # None: no basicConstraints extension
+    path_length: int | None
+    key_usage: frozenset[str] | None  # None: no keyUsage extension
+    eku: frozenset[str] | None  # asn1crypto names ("client_auth") or dotted OIDs; None: no EKU
+
+    @property
+    def self_issued(self) -> bool:
+        return self.subject.key == self.issuer.key
+
+    @property
+    def sha256(self) -> str:
+        return colon_hex(hashlib.sha256(self.der).digest())
+
+    @property
+    def sha1(self) -> str:
+        return colon_hex(hashlib.sha1(self.der, usedforsecurity=False).digest())
+
+    @property
+    def serial_hex(self) -> str:
+        raw = self.serial.to_bytes(max(1, (self.serial.bit_length() + 8) // 8), "big", signed=True)
+        return colon_hex(raw)
+
+
+@dataclass(frozen=True)
+class CSR:
+    der: bytes
+    info_der: bytes
+    subject: NameInfo
+    public_key: PublicKey
+    algorithm: SignatureAlgorithm
+    signature: bytes
+    requests_ca: bool
+    requests_key_cert_sign: bool
+
+
+@dataclass(frozen=True)
+class CRL:
+    der: bytes
+    tbs_der: bytes
+    issuer: NameInfo
+    this_update: dt.datetime
+    next_update: dt.datetime | None
+    revoked: Mapping[int, dt.datetime | None]
+    algorithm: SignatureAlgorithm
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Parsed:
+    certificates: tuple[Certificate, ...]
+    csrs: tuple[CSR, ...]
+    crls: tuple[CRL, ...]
+
+
+def signed_request(
+    algorithm: SignatureAlgorithm, signer: PublicKey, message: bytes, signature: bytes
+) -> SignatureRequest | str:
+    """What to ask the verifier: did ``signer`` make ``signature`` over ``message`` with ``algorithm``?"""
+    return build_request(
+        algorithm,
+        signer_algorithm=signer.algorithm,
+        signer_curve=signer.curve,
+        spki_der=signer.spki_der,
+        message=message,
+        signature=signature,
+    )
+
+
+def colon_hex(raw: bytes) -> str:
+    return ":".join(f"{byte:02X}" for byte in raw)
+
+
+def parse(blobs: list[Blob]) -> Parsed:
+    certs: list[Certificate] = []
+    csrs: list[CSR] = []
+    crls: list[CRL] = []
+    for blob in blobs:
+        kind = blob.kind or _detect(blob)
+        try:
+            if kind == "certificate":
+                certs.append(certificate(blob.der))
+            elif kind == "csr":
+                csrs.append(request(blob.der))
+            elif kind == "crl":
+                crls.append(revocation_list(blob.der))
+            else:
+                ders = _pkcs7_certificates(blob.der)
+                # A bundle counts as many blocks as it holds certificates, so the bound means the same.
+                if len(certs) + len(csrs) + len(crls) + len(ders) > MAX_BLOCKS:
+                    raise too_many(len(certs) + len(csrs) + len(crls) + len(ders))
+                certs.extend(certificate(der) for der in ders)
+        except InputError:
+            raise
+        except Exception as error:  # Broad on purpose: asn1crypto raises many types on damaged input.
+            raise _unparseable(blob.origin, kind, error) from None
+    return Parsed(tuple(certs), tuple(csrs), tuple(crls))
+
+
+def _unparseable(origin: str, kind: str, error: BaseException) -> InputError:
+    what = {"certificate": "a certificate", "csr": "a CSR", "crl": "a CRL", "pkcs7": "a PKCS#7 bundle"}
+    detail = type(error).__name__ if isinstance(error, RecursionError) else str(error).split("\n")[0][:160]
+    return InputError(
+        "unparseable",
+        f"{origin[:1].upper()}{origin[1:]} looks like {what.get(kind, 'DER')} but could not be read "
+        f"({detail}). The file is damaged or not what it seems. {WHAT_TO_PASTE}",
+    )
+
+
+def _detect(blob: Blob) -> str:
+    """Tell a raw DER certificate, CSR, CRL and PKCS#7 ContentInfo apart by their outer shape."""
+    try:
+        top = top_level(blob.der)
+        outer = children(blob.der, top, maximum=4)
+        if outer and outer[0].tag == 0x06:
+            return "pkcs7"
+        if top.tag != 0x30 or not outer or outer[0].tag != 0x30:
+            raise ValueError("not a signed structure")
+        inner = children(blob.der, outer[0], maximum=6)
+    except ValueError:
+        raise InputError(
+            "unparseable", f"{blob.origin[:1].upper()}{blob.origin[1:]} is not a certificate. {WHAT_TO_PASTE}"
+        ) from None
+    tags = [tlv.tag for tlv in inner]
+    if any(tag in (0x17, 0x18) for tag in tags[:4]):
+        return "crl"
+    if len(tags) == 4 and tags[:3] == [0x02, 0x30, 0x30] and tags[3] == 0xA0:
+        return "csr"
+    return "certificate"
+
+
+def _pkcs7_certificates(der: bytes) -> list[bytes]:
+    info = cms.ContentInfo.load(der)
+    if info["content_type"].native != "signed_data":
+        raise ValueError("the PKCS#7 content is not SignedData")
+    found = info["content"]["certificates"]
+    out = []
+    for choice in found if found.native is not None else []:
+        if choice.name != "certificate":
+            raise ValueError(f"the PKCS#7 bundle holds a {choice.name}, not a certificate")
+        out.append(bytes(choice.chosen.dump()))
+    if not out:
+        raise ValueError("the PKCS#7 bundle holds no certificate")
+    return out
+
+
+def _aware(value: Any) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise ValueError("a time field is not a date")
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def public_key(info: keys.PublicKeyInfo) -> PublicKey:
+    algorithm = info["algorithm"]["algorithm"]
+    name = algorithm.native
+    spki_der = bytes(info.dump())
+    if name == "rsa":
+        modulus = info["public_key"].parsed["modulus"].native
+        return PublicKey("rsa", int(modulus).bit_length(), None, spki_der)
+    if name == "ec":
+        params = info["algorithm"]["parameters"]
+        curve = params.chosen.native if params.name == "named" else "explicit parameters"
+        info["public_key"].native  # noqa: B018 - forces the point to parse here, not in a check.
+        return PublicKey("ec", None, _CURVES.get(str(curve), str(curve)), spki_der)
+    if name in ("ed25519", "ed448"):
+        return PublicKey(name, None, None, spki_der)
+    info.native  # noqa: B018 - forces parsing of keys we only describe.
+    return PublicKey(name if name in ("dsa", "rsassa_pss") else algorithm.dotted, None, None, spki_der)
+
+
+def certificate(der: bytes) -> Certificate:
+    cert = x509.Certificate.load(der, strict=True)
+    cert.native  # noqa: B018 - parse every field once, at the boundary.
+    tbs = cert["tbs_certificate"]
+    # asn1crypto keeps unknown version numbers as integers; RFC 5280 knows only v1 to v3.
+    if tbs["version"].native not in ("v1", "v2", "v3"):
+        raise ValueError(f"unknown X.509 version {tbs['version'].native}")
+    basic = cert.basic_constraints_value
+    ku = cert.key_usage_value
+    eku = cert.extended_key_usage_value
+    extensions = tuple(
+        Extension(ext["extn_id"].dotted, str(ext["extn_id"].native), bool(ext["critical"].native))
+        for ext in (tbs["extensions"] if tbs["extensions"].native is not None else [])
+    )
+    path_length = basic["path_len_constraint"].native if basic is not None else None
+    return Certificate(
+        der=bytes(der),
+        tbs_der=bytes(tbs.dump()),
+        subject=name_info(cert.subject),
+        issuer=name_info(cert.issuer),
+        serial=int(cert.serial_number),
+        not_before=_aware(tbs["validity"]["not_before"].native),
+        not_after=_aware(tbs["validity"]["not_after"].native),
+        public_key=public_key(cert.public_key),
+        algorithm=describe_algorithm(cert["signature_algorithm"], tbs["signature"]),
+        signature=bytes(cert["signature_value"].native),
+        extensions=extensions,
+        is_ca=bool(basic["ca"].native) if basic is not None else None,
+        path_length=int(path_length) if path_length is not None else None,
+        key_usage=frozenset(ku.native) if ku is not None else None,
+        eku=frozenset(str(purpose) for purpose in eku.native) if eku is not None else None,
+    )
+
+
+def request(der: bytes) -> CSR:
+    req = csr.CertificationRequest.load(der, strict=True)
+    req.native  # noqa: B018 - parse every field once, at the boundary.
+    info = req["certification_request_info"]
+    if info["version"].native != "v1":
+        raise ValueError(f"unknown CSR version {info['version'].native}")
+    requests_ca = False
+    requests_key_cert_sign = False
+    for attribute in info["attributes"]:
+        if attribute["type"].native != "extension_request":
+            continue
+        for extensions in attribute["values"]:
+            for ext in extensions:
+                value = ext["extn_value"].parsed
+                if ext["extn_id"].native == "basic_constraints":
+                    requests_ca = requests_ca or bool(value["ca"].native)
+                elif ext["extn_id"].native == "key_usage":
+                    requests_key_cert_sign = requests_key_cert_sign or "key_cert_sign" in value.native
+    return CSR(
+        der=bytes(der),
+        info_der=bytes(info.dump()),
+        subject=name_info(info["subject"]),
+        public_key=public_key(info["subject_pk_info"]),
+        algorithm=describe_algorithm(req["signature_algorithm"], None),
+        signature=bytes(req["signature"].native),
+        requests_ca=requests_ca,
+        requests_key_cert_sign=requests_key_cert_sign,
+    )
+
+
+def revocation_list(der: bytes) -> CRL:
+    parsed = crl.CertificateList.load(der, strict=True)
+    parsed.native  # noqa: B018 - parse every field once, at the boundary.
+    tbs = parsed["tbs_cert_list"]
+    revoked: dict[int, dt.datetime | None] = {}
+    for entry in tbs["revoked_certificates"] if tbs["revoked_certificates"].native else []:
+        when = entry["revocation_date"].native
+        revoked[int(entry["user_certificate"].native)] = _aware(when) if when is not None else None
+    next_update = tbs["next_update"].native
+    return CRL(
+        der=bytes(der),
+        tbs_der=bytes(tbs.dump()),
+        issuer=name_info(tbs["issuer"]),
+        this_update=_aware(tbs["this_update"].native),
+        next_update=_aware(next_update) if next_update is not None else None,
+        revoked=revoked,
+        algorithm=describe_algorithm(parsed["signature_algorithm"], tbs["signature"]),
+        signature=bytes(parsed["signature"].native),
+    )

@@ -1,0 +1,217 @@
+"""The client profile of guide steps 3 and 5, shared by certificates, CSRs and partner-chain leaves."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from .model import Certificate, PublicKey
+from .names import NameInfo
+from .policy import SUPPORTED_CURVES, Policy
+from .report import Status
+from .runner import Check, Outcome
+from .signatures import SignatureAlgorithm
+
+P = Status.PASS
+W = Status.WARN
+F = Status.FAIL
+NA = Status.NOT_APPLICABLE
+
+NEW_KEY = (
+    "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client.key 2048`, "
+    "then `openssl req -new -sha256 -key nuvy-client.key ...`)"
+)
+
+# Extensions whose meaning the validator (and every TLS stack Nuvy runs) understands; RFC 5280 §4.2
+# says a certificate with an unrecognised critical extension must be rejected.
+KNOWN_EXTENSIONS = {
+    "2.5.29.15": "keyUsage",
+    "2.5.29.19": "basicConstraints",
+    "2.5.29.37": "extendedKeyUsage",
+    "2.5.29.17": "subjectAltName",
+    "2.5.29.18": "issuerAltName",
+    "2.5.29.14": "subjectKeyIdentifier",
+    "2.5.29.35": "authorityKeyIdentifier",
+    "2.5.29.32": "certificatePolicies",
+    "2.5.29.30": "nameConstraints",
+    "2.5.29.36": "policyConstraints",
+    "2.5.29.33": "policyMappings",
+    "2.5.29.54": "inhibitAnyPolicy",
+    "2.5.29.31": "cRLDistributionPoints",
+    "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
+}
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+class HasCertificate(Protocol):
+    @property
+    def cert(self) -> Certificate: ...
+
+    @property
+    def policy(self) -> Policy: ...
+
+
+def key_strength(key: PublicKey, policy: Policy, fix: str) -> Outcome:
+    if key.algorithm == "rsa":
+        bits = key.bits or 0
+        if bits < policy.min_rsa_bits:
+            return F, (
+                f"The key is RSA {bits}-bit; Nuvy requires at least {policy.min_rsa_bits} bits, because "
+                f"shorter keys can be factored. {fix}."
+            )
+        return P, f"The key is RSA {bits}-bit (at least {policy.min_rsa_bits} required)."
+    if key.algorithm == "ec":
+        if key.curve in SUPPORTED_CURVES:
+            return P, f"The key is EC {key.curve}."
+        return F, f"The key uses the EC curve {key.curve}, which is not P-256, P-384 or P-521. {fix}."
+    if key.algorithm == "ed25519":
+        return P, "The key is Ed25519."
+    return F, f"The key type {key.describe()} is not accepted; the guide asks for RSA 2048. {fix}."
+
+
+def signature_hash(algorithm: SignatureAlgorithm, policy: Policy, fix: str) -> Outcome:
+    if algorithm.scheme == "ed25519":
+        return P, "Signed with Ed25519, which has its own built-in hash."
+    if algorithm.hash in policy.allowed_hashes:
+        return P, f"Signed with {algorithm.name}."
+    return F, (
+        f"Signed with {algorithm.name}. Nuvy accepts only SHA-256 or stronger, because weaker hashes "
+        f"allow forged signatures. {fix}."
+    )
+
+
+def _eku(context: HasCertificate) -> Outcome:
+    eku = context.cert.eku
+    if eku is None:
+        return F, (
+            "The certificate has no Extended Key Usage extension; Nuvy issues client certificates with "
+            "ExtendedKeyUsage = clientAuth (guide step 5). Ask Nuvy to re-issue it."
+        )
+    if "client_auth" in eku:
+        return P, "Extended Key Usage includes clientAuth, so it may authenticate a TLS client."
+    listed = ", ".join(sorted(eku)) or "nothing"
+    return F, (
+        f"Extended Key Usage lists {listed} but not clientAuth, so servers will refuse it for mTLS "
+        "(ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide step 5)."
+    )
+
+
+def _ku_digital_signature(context: HasCertificate) -> Outcome:
+    usage = context.cert.key_usage
+    if usage is None:
+        return F, (
+            "The certificate has no Key Usage extension; Nuvy's profile sets digitalSignature "
+            "(guide step 5). Ask Nuvy to re-issue it."
+        )
+    if "digital_signature" in usage:
+        return P, "Key Usage includes digitalSignature, which the TLS client handshake needs."
+    return F, (
+        "Key Usage lacks digitalSignature, which a TLS client needs to prove it holds the key. "
+        "Ask Nuvy to re-issue the certificate (guide step 5)."
+    )
+
+
+def _ku_key_encipherment(context: HasCertificate) -> Outcome:
+    cert = context.cert
+    if cert.public_key.algorithm != "rsa" or not context.policy.expect_key_encipherment_for_rsa:
+        return NA, f"keyEncipherment only applies to RSA keys; this key is {cert.public_key.describe()}."
+    if cert.key_usage is not None and "key_encipherment" in cert.key_usage:
+        return P, "Key Usage includes keyEncipherment, as Nuvy's profile sets for RSA keys."
+    return W, (
+        "Key Usage lacks keyEncipherment, which Nuvy's profile sets for RSA keys (guide step 5). "
+        "Modern TLS does not need it, but if Nuvy issued this it is not the expected profile: ask Nuvy."
+    )
+
+
+def _not_ca(context: HasCertificate) -> Outcome:
+    cert = context.cert
+    if cert.is_ca:
+        return F, (
+            "The certificate says CA:TRUE in Basic Constraints: it could issue other certificates, and "
+            "servers refuse CA certificates as client certificates. Ask Nuvy for a client (CA:FALSE) one."
+        )
+    if cert.key_usage is not None and "key_cert_sign" in cert.key_usage:
+        return F, (
+            "Key Usage includes keyCertSign, a CA permission a client certificate must not have. "
+            "Ask Nuvy to re-issue it with digitalSignature and keyEncipherment only."
+        )
+    return P, "Not a CA certificate (no CA:TRUE, no keyCertSign)."
+
+
+def _critical_known(context: HasCertificate) -> Outcome:
+    unknown = [ext for ext in context.cert.extensions if ext.critical and ext.oid not in KNOWN_EXTENSIONS]
+    if unknown:
+        names = ", ".join(f"{ext.oid}" + (f" ({ext.name})" if ext.name != ext.oid else "") for ext in unknown)
+        return F, (
+            f"The certificate has an unknown critical extension: {names}. TLS servers must reject "
+            "certificates with critical extensions they do not understand (RFC 5280 section 4.2). "
+            "Ask the issuer to drop it or mark it non-critical."
+        )
+    return P, "Every critical extension is one TLS servers understand."
+
+
+def subject_checks(required: bool, what: str) -> list[Check[HasSubject]]:
+    """Subject field checks; missing C/O/OU warn on certificates (Nuvy chose them) and fail on CSRs."""
+    missing = F if required else W
+
+    def cn(context: HasSubject) -> Outcome:
+        values = context.subject.get("CN")
+        if not values or not values[0].strip():
+            return F, (
+                f"The {what} has no Common Name (CN). The CN is your unique client identifier "
+                '(guide step 3: -subj "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name").'
+            )
+        if values[0] != values[0].strip():
+            return F, f"The CN {values[0]!r} has leading or trailing spaces; remove them."
+        return P, f"CN is {values[0]!r}."
+
+    def field(short: str, meaning: str) -> Check[HasSubject]:
+        def run(context: HasSubject) -> Outcome:
+            values = context.subject.get(short)
+            if not values or not values[0].strip():
+                return missing, (
+                    f"The {what} has no {short} ({meaning}); the guide's subject is "
+                    "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name."
+                )
+            if short == "C" and not _COUNTRY.fullmatch(values[0]):
+                return missing, (
+                    f"C is {values[0]!r}; it must be a two-letter upper-case country code such as BR."
+                )
+            return P, f"{short} is {values[0]!r}."
+
+        return Check(f"subject.{short.lower()}", f"Subject {short}", run)
+
+    return [
+        Check("subject.cn", "Subject CN", cn),
+        field("C", "two-letter country code"),
+        field("O", "company name"),
+        field("OU", "environment, e.g. Production"),
+    ]
+
+
+class HasSubject(Protocol):
+    @property
+    def subject(self) -> NameInfo: ...
+
+
+REISSUE = "Ask Nuvy to re-issue the certificate"
+
+
+def _key_strength_cert(context: HasCertificate) -> Outcome:
+    return key_strength(context.cert.public_key, context.policy, NEW_KEY)
+
+
+def _hash_cert(context: HasCertificate) -> Outcome:
+    return signature_hash(context.cert.algorithm, context.policy, REISSUE + " with SHA-256")
+
+
+PROFILE_CHECKS: list[Check[HasCertificate]] = [
+    Check("eku.client_auth", "Extended Key Usage: clientAuth", _eku),
+    Check("ku.digital_signature", "Key Usage: digitalSignature", _ku_digital_signature),
+    Check("ku.key_encipherment", "Key Usage: keyEncipherment", _ku_key_encipherment),
+    Check("basic_constraints.not_ca", "Not a CA", _not_ca),
+    Check("key.strength", "Key strength", _key_strength_cert),
+    Check("signature.hash", "Signature hash", _hash_cert),
+    Check("extensions.critical_known", "Critical extensions", _critical_known),
+]
