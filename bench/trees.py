@@ -134,7 +134,8 @@ def _add_baselines(root: Path, cache: Path) -> None:
     }), encoding="utf-8")
     purejs = root / "bench" / "purejs"
     purejs.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PAGES / "purejs" / "purejs.js", purejs / "purejs.js")
+    for name in ("purejs.js", "reflect-lite.js"):
+        shutil.copyfile(PAGES / "purejs" / name, purejs / name)
     shutil.copyfile(X509_BUNDLE, purejs / "x509.js")
     (purejs / "index.html").write_text(
         _page(PAGES / "purejs" / "index.html", {"environments": environments}), encoding="utf-8"

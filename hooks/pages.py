@@ -75,6 +75,8 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
         "",
         "The output must be exactly:",
         "",
+        "<!-- not-runnable: expected output of the fingerprint command -->",
+        "",
         "``` text",
         openssl_fingerprint_line(environment),
         "```",

@@ -46,6 +46,10 @@ const DETAIL_LABELS = [
   ["csr", "CSR"],
 ];
 
+// Environment ids in the report ("qa") are shown with their names ("QA"); filled from the page data.
+const ENVIRONMENT_NAMES = new Map();
+const ENVIRONMENT_KEYS = new Set(["environment", "issued_by_environment"]);
+
 const $ = (id) => document.getElementById(id);
 
 function el(tag, className, text) {
@@ -71,12 +75,12 @@ function countBlocks(text) {
   return text.split("-----BEGIN ").length - 1;
 }
 
-// Returns a message when the input must not be sent to the worker, or null when it may.
-function guard(text, byteLength, limits) {
+// Returns "private_key", or a message when the input must not be sent to the worker, or null when it may.
+function guard(text, size, limits) {
   if (text.includes(PRIVATE_KEY_MARKER)) return "private_key";
-  if (byteLength > limits.max_bytes) {
+  if (size > limits.max_bytes) {
     return (
-      `This input is ${byteLength.toLocaleString("en")} bytes; the validator takes at most ` +
+      `This input is ${size.toLocaleString("en")} bytes; the validator takes at most ` +
       `${limits.max_bytes.toLocaleString("en")} bytes. A client certificate is usually under 3 000 bytes: ` +
       "paste only the certificate (or the chain), not a whole file of other material."
     );
@@ -91,14 +95,19 @@ function guard(text, byteLength, limits) {
   return null;
 }
 
-function showPrivateKeyWarning(ui) {
+// `inPage` is true when the page caught the key before the worker saw it; a binary (DER) key is only
+// recognised by the validator in the worker, which still keeps it inside this browser tab.
+function showPrivateKeyWarning(ui, inPage = true) {
   const notice = ui.notice;
+  const handled = inPage
+    ? "Nothing was processed or stored: the key was not sent anywhere and the box has been cleared. "
+    : "Nothing was stored or sent anywhere: the key was only read inside this browser tab and has been cleared. ";
   notice.replaceChildren(
     el("strong", null, "That was a private key. Never share your private key — not with Nuvy, not with anyone."),
     el(
       "p",
       null,
-      "Nothing was processed or stored: the key was not sent anywhere and the box has been cleared. " +
+      handled +
         "If you pasted it anywhere else (a chat, a ticket, an e-mail), treat it as compromised and rotate it: " +
         "generate a new key and CSR (steps 2 and 3 of the guide) and ask Nuvy for a new certificate.",
     ),
@@ -162,7 +171,8 @@ function renderDetailList(details, depth, nowMs) {
     seen.add(key);
     dl.append(el("dt", null, label));
     const dd = el("dd");
-    dd.append(renderValue(details[key], depth));
+    const value = ENVIRONMENT_KEYS.has(key) && ENVIRONMENT_NAMES.has(details[key]) ? ENVIRONMENT_NAMES.get(details[key]) : details[key];
+    dd.append(renderValue(value, depth));
     if (key === "not_after" && typeof details[key] === "string") {
       const left = countdown(details[key], nowMs);
       if (left) dd.append(" ", el("span", `nuvy-countdown nuvy-countdown--${left.status}`, `(${left.text})`));
@@ -223,7 +233,18 @@ function renderBundle(ui, bundlePem) {
   return box;
 }
 
-function renderReport(ui, report, nowMs) {
+// When the certificate belongs to another configured environment, offer to check it against that one.
+function renderSwitch(details, onSwitch) {
+  const issuedBy = details && details.issued_by_environment;
+  if (!issuedBy || issuedBy === details.environment || !ENVIRONMENT_NAMES.has(issuedBy)) return null;
+  const button = el("button", "md-button nuvy-switch", `Check it against ${ENVIRONMENT_NAMES.get(issuedBy)} instead`);
+  button.type = "button";
+  button.id = "nuvy-switch";
+  button.addEventListener("click", () => onSwitch(issuedBy));
+  return button;
+}
+
+function renderReport(ui, report, nowMs, onSwitch) {
   const verdict = STATUS_TEXT[report.verdict] ? report.verdict : "fail";
   const container = el("div", `nuvy-report nuvy-report--${verdict}`);
   container.dataset.verdict = verdict;
@@ -237,6 +258,8 @@ function renderReport(ui, report, nowMs) {
   container.append(head, el("p", "nuvy-kind", KIND_TEXT[report.kind] || report.kind));
 
   const checks = Array.isArray(report.checks) ? report.checks : [];
+  const switcher = renderSwitch(report.details, onSwitch);
+  if (switcher) container.append(switcher);
   const match = renderMatch(checks);
   if (match) container.append(match);
   if (report.bundle_pem) container.append(renderBundle(ui, report.bundle_pem));
@@ -382,9 +405,23 @@ function decodeText(bytes) {
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text) ? null : text;
 }
 
-function main() {
-  const data = readPageData();
-  const ui = {
+const STAGE_TEXT = {
+  runtime: "Loading the Python runtime (from this site, once)…",
+  bundle: "Loading the validator…",
+  unpack: "Unpacking the validator…",
+  import: "Starting the validator…",
+  ready: "Ready.",
+};
+const READY_TEXT = "Ready. The validator runs in your browser: nothing you paste is sent anywhere.";
+const TIMEOUT_TEXT =
+  "The validator took too long on this input and was restarted. Check that it is a certificate, CSR or chain.";
+
+function byteLength(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+function findElements() {
+  return {
     status: $("nuvy-status"),
     statusText: $("nuvy-status-text"),
     progress: $("nuvy-progress"),
@@ -399,231 +436,273 @@ function main() {
     result: $("nuvy-result"),
     bundleUrl: null,
   };
-  if (!ui.form) return;
-  if (!data || !Array.isArray(data.environments) || !data.runtime) {
-    ui.statusText.textContent = "The validator's data is missing from this page. Reload it; if this persists, tell security@nuvy.ai.";
-    ui.status.classList.add("nuvy-status--error");
-    return;
-  }
-  const limits = { max_bytes: 65536, max_blocks: 10, ...(data.limits || {}) };
+}
 
-  // The current input: pasted/typed text, or the bytes of a dropped binary (DER) file.
-  const state = { input: { kind: "text", text: "" }, lastRequest: 0, timer: null, selected: data.default_environment };
-
-  for (const env of data.environments) {
-    const label = el("label", "nuvy-environment");
-    const radio = el("input");
-    radio.type = "radio";
-    radio.name = "nuvy-environment";
-    radio.value = env.id;
-    radio.checked = env.id === data.default_environment;
-    label.append(radio, " ", el("span", "nuvy-environment-name", env.name));
-    if (env.host) label.append(" ", el("span", "nuvy-environment-host", `(${env.host})`));
-    ui.environments.append(label);
+class ValidatorController {
+  constructor(ui, data) {
+    this.ui = ui;
+    this.data = data;
+    this.limits = { max_bytes: 65536, max_blocks: 10, ...(data.limits || {}) };
+    // The current input: pasted/typed text, or the bytes of a dropped binary (DER) file.
+    this.input = { kind: "text", text: "" };
+    this.lastRequest = 0;
+    this.timer = null;
+    this.selected = this.renderEnvironments();
+    this.worker = new ValidatorWorker(data, {
+      onProgress: (stage, pct) => this.setStatus(STAGE_TEXT[stage] || STAGE_TEXT.import, pct, "loading"),
+      onReady: () => {
+        this.setStatus(READY_TEXT, 100, "ready");
+        this.check();
+      },
+      onError: (message) => {
+        this.setStatus(message, null, "error");
+        // Input given while the runtime was loading gets the reason instead of waiting forever.
+        if (!this.inputIsEmpty()) this.check();
+      },
+    });
+    this.bindEvents();
   }
-  if (!data.environments.some((env) => env.id === state.selected) && data.environments.length) {
-    state.selected = data.environments[0].id;
-    ui.environments.querySelector("input").checked = true;
+
+  // Builds the radio group from the page data; returns the environment selected at start.
+  renderEnvironments() {
+    const environments = this.data.environments;
+    const known = environments.some((env) => env.id === this.data.default_environment);
+    const selected = known ? this.data.default_environment : environments[0] && environments[0].id;
+    for (const env of environments) {
+      ENVIRONMENT_NAMES.set(env.id, env.name);
+      const label = el("label", "nuvy-environment");
+      const radio = el("input");
+      radio.type = "radio";
+      radio.name = "nuvy-environment";
+      radio.value = env.id;
+      radio.checked = env.id === selected;
+      label.append(radio, " ", el("span", "nuvy-environment-name", env.name));
+      if (env.host) label.append(" ", el("span", "nuvy-environment-host", `(${env.host})`));
+      this.ui.environments.append(label);
+    }
+    return selected;
   }
 
-  const setStatus = (text, pct, kind) => {
+  setStatus(text, pct, kind) {
+    const ui = this.ui;
     ui.statusText.textContent = text;
     if (pct !== null) ui.progress.value = pct;
-    ui.status.className = `nuvy-status${kind ? ` nuvy-status--${kind}` : ""}`;
+    ui.status.className = `nuvy-status nuvy-status--${kind}`;
     ui.progress.hidden = kind === "ready" || kind === "error";
-  };
-  const STAGE_TEXT = {
-    runtime: "Loading the Python runtime (from this site, once)…",
-    bundle: "Loading the validator…",
-    unpack: "Unpacking the validator…",
-    import: "Starting the validator…",
-    ready: "Ready.",
-  };
+  }
 
   // Every finished check (report, error or notice) bumps this counter, so assistive tech and tests
   // can tell a new answer from an old one even when the text is the same.
-  const rendered = () => {
-    ui.result.dataset.renders = String(Number(ui.result.dataset.renders || 0) + 1);
-  };
-
-  const inputIsEmpty = () =>
-    state.input.kind === "text" ? state.input.text.trim() === "" : state.input.bytes.length === 0;
-
-  function clearInput() {
-    ui.input.value = "";
-    state.input = { kind: "text", text: "" };
-    ui.fileName.textContent = "";
+  rendered() {
+    this.ui.result.dataset.renders = String(Number(this.ui.result.dataset.renders || 0) + 1);
   }
 
-  async function runValidation() {
-    clearTimeout(state.timer);
-    if (inputIsEmpty()) {
-      ui.result.replaceChildren();
-      rendered();
-      return;
-    }
-    const text = state.input.kind === "text" ? state.input.text : latin1(state.input.bytes);
-    const byteLength = state.input.kind === "text" ? new TextEncoder().encode(text).length : state.input.bytes.length;
-    const csrText = ui.csr.value;
-    const problem = guard(text, byteLength, limits);
-    const csrProblem = csrText ? guard(csrText, new TextEncoder().encode(csrText).length, limits) : null;
+  inputIsEmpty() {
+    return this.input.kind === "text" ? this.input.text.trim() === "" : this.input.bytes.length === 0;
+  }
+
+  clearInput() {
+    this.ui.input.value = "";
+    this.input = { kind: "text", text: "" };
+    this.ui.fileName.textContent = "";
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.check(), DEBOUNCE_MS);
+  }
+
+  // Runs the page's own guards; returns true when the input may go to the worker.
+  guardInput(text, csrText) {
+    const ui = this.ui;
+    const length = this.input.kind === "text" ? byteLength(text) : this.input.bytes.length;
+    const problem = guard(text, length, this.limits);
+    const csrProblem = csrText ? guard(csrText, byteLength(csrText), this.limits) : null;
     if (problem === "private_key" || csrProblem === "private_key") {
-      if (problem === "private_key") clearInput();
+      if (problem === "private_key") this.clearInput();
       if (csrProblem === "private_key") ui.csr.value = "";
       ui.result.replaceChildren();
       showPrivateKeyWarning(ui);
-      rendered();
-      return;
+      return false;
     }
     if (problem || csrProblem) {
       ui.result.replaceChildren();
       showNotice(ui, problem || `In the CSR box: ${csrProblem}`);
-      rendered();
-      return;
+      return false;
     }
     clearNotice(ui);
-    if (worker.failure) {
-      renderInputError(ui, "unavailable", `The validator is not available in this browser: ${worker.failure}`);
-      rendered();
+    return true;
+  }
+
+  async check() {
+    clearTimeout(this.timer);
+    const ui = this.ui;
+    if (this.inputIsEmpty()) {
+      ui.result.replaceChildren();
+      this.rendered();
       return;
     }
-    if (!worker.ready) {
+    const text = this.input.kind === "text" ? this.input.text : latin1(this.input.bytes);
+    const csrText = ui.csr.value;
+    if (!this.guardInput(text, csrText)) {
+      this.rendered();
+      return;
+    }
+    if (this.worker.failure) {
+      renderInputError(ui, "unavailable", `The validator is not available in this browser: ${this.worker.failure}`);
+      this.rendered();
+      return;
+    }
+    if (!this.worker.ready) {
       ui.result.replaceChildren(el("p", "nuvy-waiting", "Your input will be checked as soon as the validator is ready."));
       return;
     }
-    const requestNumber = ++state.lastRequest;
-    const nowMs = Date.now();
+    const request = {
+      data: this.input.kind === "text" ? text : this.input.bytes,
+      selected: this.selected,
+      now_ms: Date.now(),
+      csr: csrText.trim() ? csrText : null,
+    };
+    await this.send(request);
+  }
+
+  async send(request) {
+    const ui = this.ui;
+    const requestNumber = ++this.lastRequest;
     ui.result.setAttribute("aria-busy", "true");
-    let json;
-    try {
-      json = await worker.validate({
-        data: state.input.kind === "text" ? text : state.input.bytes,
-        selected: state.selected,
-        now_ms: nowMs,
-        csr: csrText.trim() ? csrText : null,
-      });
-    } catch (error) {
-      if (requestNumber !== state.lastRequest) return;
-      ui.result.removeAttribute("aria-busy");
-      renderInputError(
-        ui,
-        "timeout",
-        "The validator took too long on this input and was restarted. Check that it is a certificate, CSR or chain.",
-      );
-      rendered();
-      return;
-    }
-    // Only the newest input's answer is shown; older answers arriving late are dropped.
-    if (requestNumber !== state.lastRequest) return;
-    ui.result.removeAttribute("aria-busy");
     let answer;
     try {
-      answer = JSON.parse(json);
+      answer = parseAnswer(await this.worker.validate(request));
     } catch {
-      answer = { ok: false, code: "internal", message: "The validator returned an unreadable answer. Reload the page." };
+      answer = { ok: false, code: "timeout", message: TIMEOUT_TEXT };
     }
+    // Only the newest input's answer is shown; older answers arriving late are dropped.
+    if (requestNumber !== this.lastRequest) return;
+    ui.result.removeAttribute("aria-busy");
     if (answer.ok) {
-      renderReport(ui, answer.report, nowMs);
+      renderReport(ui, answer.report, request.now_ms, (id) => this.selectEnvironment(id));
     } else if (answer.code === "private_key") {
       // A binary private key (DER) only the validator can recognise; the page treats it like a pasted one.
-      clearInput();
+      this.clearInput();
       ui.result.replaceChildren();
-      showPrivateKeyWarning(ui);
+      showPrivateKeyWarning(ui, false);
     } else {
       renderInputError(ui, answer.code, answer.message);
     }
-    rendered();
+    this.rendered();
   }
 
-  const schedule = () => {
-    clearTimeout(state.timer);
-    state.timer = setTimeout(runValidation, DEBOUNCE_MS);
-  };
-
-  const worker = new ValidatorWorker(data, {
-    onProgress: (stage, pct) => setStatus(STAGE_TEXT[stage] || "Starting the validator…", pct, "loading"),
-    onReady: () => {
-      setStatus("Ready. The validator runs in your browser: nothing you paste is sent anywhere.", 100, "ready");
-      runValidation();
-    },
-    onError: (message) => {
-      setStatus(message, null, "error");
-      // Input given while the runtime was loading gets the reason instead of waiting forever.
-      if (!inputIsEmpty()) runValidation();
-    },
-  });
-
-  ui.form.addEventListener("submit", (event) => event.preventDefault());
-  ui.input.addEventListener("input", () => {
-    state.input = { kind: "text", text: ui.input.value };
-    ui.fileName.textContent = "";
-    if (ui.input.value.includes(PRIVATE_KEY_MARKER)) runValidation();
-    else schedule();
-  });
-  ui.csr.addEventListener("input", () => {
-    if (ui.csr.value.includes(PRIVATE_KEY_MARKER)) runValidation();
-    else schedule();
-  });
-  ui.environments.addEventListener("change", (event) => {
-    if (event.target.name !== "nuvy-environment") return;
-    state.selected = event.target.value;
-    runValidation();
-  });
-  for (const button of document.querySelectorAll(".nuvy-sample")) {
-    button.addEventListener("click", () => {
-      const sample = (data.samples || {})[button.dataset.sample];
-      if (!sample) return;
-      ui.input.value = sample;
-      ui.fileName.textContent = "";
-      state.input = { kind: "text", text: sample };
-      runValidation();
-    });
-  }
-
-  async function takeFile(file) {
-    if (!file) return;
-    if (file.size > limits.max_bytes) {
+  async takeFile(file) {
+    const ui = this.ui;
+    if (file.size > this.limits.max_bytes) {
       ui.result.replaceChildren();
       showNotice(
         ui,
         `${file.name} is ${file.size.toLocaleString("en")} bytes; the validator takes at most ` +
-          `${limits.max_bytes.toLocaleString("en")} bytes. Choose the certificate file itself.`,
+          `${this.limits.max_bytes.toLocaleString("en")} bytes. Choose the certificate file itself.`,
       );
-      rendered();
+      this.rendered();
       return;
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const text = decodeText(bytes);
     if (text !== null) {
       ui.input.value = text;
-      state.input = { kind: "text", text };
+      this.input = { kind: "text", text };
     } else {
       // A binary file (DER or PKCS#7) is checked as bytes; the text box would only show noise.
       ui.input.value = "";
-      state.input = { kind: "bytes", bytes };
+      this.input = { kind: "bytes", bytes };
     }
     ui.fileName.textContent = `File: ${file.name} (${bytes.length.toLocaleString("en")} bytes)`;
-    runValidation();
+    this.check();
   }
 
-  ui.file.addEventListener("change", () => {
-    takeFile(ui.file.files[0]);
-    // Clearing the picker lets the same file be chosen again after an edit.
-    ui.file.value = "";
-  });
-  for (const target of [ui.drop, ui.input]) {
-    target.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      ui.drop.classList.add("nuvy-drop--active");
+  bindEvents() {
+    const ui = this.ui;
+    ui.form.addEventListener("submit", (event) => event.preventDefault());
+    ui.input.addEventListener("input", () => {
+      this.input = { kind: "text", text: ui.input.value };
+      ui.fileName.textContent = "";
+      // A private key is cleared at once, without waiting for the debounce.
+      if (ui.input.value.includes(PRIVATE_KEY_MARKER)) this.check();
+      else this.schedule();
     });
-    target.addEventListener("dragleave", () => ui.drop.classList.remove("nuvy-drop--active"));
-    target.addEventListener("drop", (event) => {
-      event.preventDefault();
-      ui.drop.classList.remove("nuvy-drop--active");
-      const file = event.dataTransfer && event.dataTransfer.files[0];
-      if (file) takeFile(file);
+    ui.csr.addEventListener("input", () => {
+      if (ui.csr.value.includes(PRIVATE_KEY_MARKER)) this.check();
+      else this.schedule();
     });
+    ui.environments.addEventListener("change", (event) => {
+      if (event.target.name !== "nuvy-environment") return;
+      this.selected = event.target.value;
+      this.check();
+    });
+    for (const button of document.querySelectorAll(".nuvy-sample")) {
+      button.addEventListener("click", () => this.useSample(button.dataset.sample));
+    }
+    ui.file.addEventListener("change", () => {
+      if (ui.file.files[0]) this.takeFile(ui.file.files[0]);
+      // Clearing the picker lets the same file be chosen again after an edit.
+      ui.file.value = "";
+    });
+    this.bindDrop();
   }
+
+  selectEnvironment(id) {
+    const radio = this.ui.environments.querySelector(`input[value="${CSS.escape(id)}"]`);
+    if (!radio) return;
+    radio.checked = true;
+    radio.focus();
+    this.selected = id;
+    this.check();
+  }
+
+  useSample(name) {
+    const sample = (this.data.samples || {})[name];
+    if (!sample) return;
+    this.ui.input.value = sample;
+    this.ui.fileName.textContent = "";
+    this.input = { kind: "text", text: sample };
+    this.check();
+  }
+
+  bindDrop() {
+    const ui = this.ui;
+    for (const target of [ui.drop, ui.input]) {
+      target.addEventListener("dragover", (event) => {
+        event.preventDefault();
+        ui.drop.classList.add("nuvy-drop--active");
+      });
+      target.addEventListener("dragleave", () => ui.drop.classList.remove("nuvy-drop--active"));
+      target.addEventListener("drop", (event) => {
+        event.preventDefault();
+        ui.drop.classList.remove("nuvy-drop--active");
+        const file = event.dataTransfer && event.dataTransfer.files[0];
+        if (file) this.takeFile(file);
+      });
+    }
+  }
+}
+
+function parseAnswer(json) {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return { ok: false, code: "internal", message: "The validator returned an unreadable answer. Reload the page." };
+  }
+}
+
+function main() {
+  const ui = findElements();
+  if (!ui.form) return;
+  const data = readPageData();
+  if (!data || !Array.isArray(data.environments) || !data.environments.length || !data.runtime) {
+    ui.statusText.textContent =
+      "The validator's data is missing from this page. Reload it; if this persists, tell security@nuvy.ai.";
+    ui.status.classList.add("nuvy-status--error");
+    return;
+  }
+  new ValidatorController(ui, data);
 }
 
 main();

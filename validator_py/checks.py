@@ -95,6 +95,13 @@ def _environment(context: CertContext) -> Outcome:
                 f"This certificate was issued by {env.label}, not by {selected.label} you selected. "
                 f"Use it against {env.name}, or ask Nuvy for a {selected.name} certificate."
             )
+    for env in context.environments:
+        verified = context.issued_by.get(env.id)
+        if verified is not False and context.cert.issuer.key == env.ca.subject.key:
+            return F, (
+                f"The issuer name is that of {env.label}, but which CA signed it could not be confirmed: "
+                f"{unverified_reason(verified)}. Ask Nuvy for a certificate signed with SHA-256."
+            )
     configured = ", ".join(env.label for env in context.environments)
     return F, (
         f"None of the configured CAs ({configured}) issued this certificate. It is from another CA; "

@@ -88,7 +88,8 @@ def _classify(parsed: Parsed, envs: Sequence[EnvironmentCA]) -> tuple[str, tuple
         )
     if len(parsed.csrs) > 1:
         raise InputError("unsupported", "The input holds several CSRs; check one CSR at a time.")
-    certs = parsed.certificates
+    # The same certificate pasted twice (e.g. the leaf and a bundle holding it) counts once.
+    certs = tuple({cert.der: cert for cert in parsed.certificates}.values())
     ca_ders = {env.ca.der for env in envs}
     leaves = tuple(cert for cert in certs if cert.der not in ca_ders) if len(certs) > 1 else certs
     if parsed.csrs and not certs:
@@ -127,7 +128,7 @@ async def validate_async(
     if kind == "csr":
         return await _csr_report(parsed.csrs[0], policy, verifier)
     if kind == "chain":
-        return await _chain_report(parsed.certificates, at, policy, verifier)
+        return await _chain_report(leaves, at, policy, verifier)
     chosen = next((env for env in envs if env.id == selected), None)
     if chosen is None:
         known = ", ".join(env.id for env in envs) or "none"

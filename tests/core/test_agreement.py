@@ -25,7 +25,13 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
 from tests.conftest import NuvyPKI
 from validator_py import Environment, Report, Status, validate
@@ -38,7 +44,7 @@ TIME_ERRORS = {9, 10}
 # rejects certificates we only warn about. Each entry names the reason.
 # openssl verifies MD5 signatures when no security level is set; we refuse to, because the signature
 # seam (and WebCrypto in the browser) has no MD5, and a certificate signed with MD5 fails anyway.
-OPENSSL_LENIENT = {"md5", "md5-signature"}
+OPENSSL_LENIENT = {"md5", "md5-signature", "md5-environment"}
 # Checks that are Nuvy's profile rather than path validation; pyca/cryptography accepts some of these
 # defects (it does not require digitalSignature, a CN, or 2048-bit RSA in a client certificate).
 PROFILE_CHECK_IDS = {"ku.digital_signature", "subject.cn", "eku.client_auth", "key.strength"}
@@ -65,8 +71,19 @@ def _openssl_errors(ca_pem: str, leaf_pem: str, at_epoch: int, tmp: Path) -> set
     (tmp / "ca.pem").write_text(ca_pem)
     (tmp / "leaf.pem").write_text(leaf_pem)
     done = subprocess.run(
-        ["openssl", "verify", "-CAfile", str(tmp / "ca.pem"), "-attime", str(at_epoch), str(tmp / "leaf.pem")],
-        capture_output=True, text=True, check=False, timeout=60,
+        [
+            "openssl",
+            "verify",
+            "-CAfile",
+            str(tmp / "ca.pem"),
+            "-attime",
+            str(at_epoch),
+            str(tmp / "leaf.pem"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     if done.returncode == 0 and done.stdout.strip().endswith(": OK"):
         return None
@@ -83,7 +100,10 @@ def test_openssl_agrees(pki: NuvyPKI, defect: Defect, tmp_path: Path) -> None:
     signature = report.check("signature.valid").status
     validity = report.check("validity.period").status
     errors = _openssl_errors(
-        pki.qa.pem if defect.selected == "qa" else pki.production.pem, leaf.pem, int(pki.now.timestamp()), tmp_path
+        pki.qa.pem if defect.selected == "qa" else pki.production.pem,
+        leaf.pem,
+        int(pki.now.timestamp()),
+        tmp_path,
     )
     del ca
     if errors is None and defect.name in OPENSSL_LENIENT:
@@ -128,6 +148,7 @@ def test_cryptography_agrees(pki: NuvyPKI, defect: Defect) -> None:
     report = _report(pki, defect, leaf.pem)
     signature = report.check("signature.valid").status
     validity = report.check("validity.period").status
+    reason: str | None
     try:
         _client_verifier(_ca(pki, defect), pki).verify(leaf.cert, [])
     except VerificationError as error:

@@ -12,6 +12,7 @@ from tests import pki as mk
 from tests.conftest import NuvyPKI
 from validator_py import Environment, Policy, Report, Status, validate
 from validator_py import checks as checks_mod
+from validator_py.runner import Check
 
 from .defects import DEFECTS, OTHER_CAS, Defect
 
@@ -45,10 +46,24 @@ def test_good_certificate_passes_every_check(pki: NuvyPKI) -> None:
     assert statuses.pop("revocation.status") is NA
     assert set(statuses.values()) == {P}
     assert [c.id for c in report.checks] == [
-        "issuer.matches_ca", "signature.valid", "environment.issuer", "validity.period",
-        "validity.expiring_soon", "eku.client_auth", "ku.digital_signature", "ku.key_encipherment",
-        "basic_constraints.not_ca", "key.strength", "signature.hash", "extensions.critical_known",
-        "subject.cn", "subject.c", "subject.o", "subject.ou", "revocation.crl_signature", "revocation.status",
+        "issuer.matches_ca",
+        "signature.valid",
+        "environment.issuer",
+        "validity.period",
+        "validity.expiring_soon",
+        "eku.client_auth",
+        "ku.digital_signature",
+        "ku.key_encipherment",
+        "basic_constraints.not_ca",
+        "key.strength",
+        "signature.hash",
+        "extensions.critical_known",
+        "subject.cn",
+        "subject.c",
+        "subject.o",
+        "subject.ou",
+        "revocation.crl_signature",
+        "revocation.status",
     ]
 
 
@@ -89,7 +104,10 @@ def test_warn_days_comes_from_the_policy(pki: NuvyPKI) -> None:
     assert run(pki, leaf).check("validity.expiring_soon").status is W
     report = run(pki, leaf, policy=Policy(warn_days=7))
     assert report.check("validity.expiring_soon").status is P
-    assert report.check("validity.expiring_soon").message == "20 days left before it expires on 2026-07-05 12:00 UTC."
+    assert (
+        report.check("validity.expiring_soon").message
+        == "20 days left before it expires on 2026-07-05 12:00 UTC."
+    )
 
 
 def test_expiring_soon_is_not_applicable_when_expired(pki: NuvyPKI) -> None:
@@ -109,11 +127,13 @@ def test_explicit_time_decides(pki: NuvyPKI) -> None:
 
 def test_naive_time_is_refused(pki: NuvyPKI) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        validate(pki_good(pki), envs(pki), selected="qa", at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+        validate(pki_good(pki), envs(pki), selected="qa", at=dt.datetime(2026, 1, 1))
 
 
 def test_unknown_environment_is_refused(pki: NuvyPKI) -> None:
-    with pytest.raises(ValueError, match="unknown environment 'staging'; configured environments: qa, production"):
+    with pytest.raises(
+        ValueError, match="unknown environment 'staging'; configured environments: qa, production"
+    ):
         run(pki, pki_good(pki), selected="staging")
 
 
@@ -127,7 +147,9 @@ def test_revoked_serial_fails(pki: NuvyPKI) -> None:
     assert report.check("revocation.crl_signature").status is P
     status = report.check("revocation.status")
     assert status.status is F
-    assert re.search(r"was revoked by the QA CA \(qa\) on 2026-06-13 12:00 UTC\. Stop using it", status.message)
+    assert re.search(
+        r"was revoked by the QA CA \(qa\) on 2026-06-13 12:00 UTC\. Stop using it", status.message
+    )
 
 
 def test_unlisted_serial_passes(pki: NuvyPKI) -> None:
@@ -142,7 +164,10 @@ def test_crl_signed_by_another_key_is_not_trusted(pki: NuvyPKI) -> None:
     forged = mk.make_crl(pki.qa, [], signing_key=mk.private_key("rsa2048", 5))
     report = run(pki, leaf.pem, crl=forged.pem)
     assert report.check("revocation.crl_signature").status is F
-    assert "signature could not be verified with the QA CA (qa)" in report.check("revocation.crl_signature").message
+    assert (
+        "signature could not be verified with the QA CA (qa)"
+        in report.check("revocation.crl_signature").message
+    )
     assert report.check("revocation.status").status is F
     assert "CRL is not trustworthy" in report.check("revocation.status").message
 
@@ -169,7 +194,7 @@ def test_a_crashing_check_becomes_a_failure(pki: NuvyPKI, monkeypatch: pytest.Mo
     def boom(_context: object) -> tuple[Status, str]:
         raise ZeroDivisionError
 
-    broken = [checks_mod.Check("eku.client_auth", "EKU", boom), *checks_mod.CERTIFICATE_CHECKS[1:]]
+    broken = [Check("eku.client_auth", "EKU", boom), *checks_mod.CERTIFICATE_CHECKS[1:]]
     monkeypatch.setattr("validator_py.pipeline.CERTIFICATE_CHECKS", broken)
     report = run(pki, pki_good(pki))
     result = report.check("eku.client_auth")

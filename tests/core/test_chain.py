@@ -37,7 +37,9 @@ def test_ordered_chain_passes_and_bundles_the_cas(pki: NuvyPKI, partner: tuple[m
     assert report.bundle_pem == inter.pem + root.pem
     assert report.to_dict()["bundle_pem"] == inter.pem + root.pem
     assert [c["position"] for c in report.details["certificates"]] == [
-        "the leaf certificate", "intermediate certificate 1", "the root certificate"
+        "the leaf certificate",
+        "intermediate certificate 1",
+        "the root certificate",
     ]
 
 
@@ -63,7 +65,10 @@ def test_missing_root(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     _root, inter, leaf = partner
     result = chain(pki, leaf, inter).check("chain.complete")
     assert result.status is F
-    assert re.search(r"stops at intermediate certificate 1 \(Partner Issuing CA\), issued by CN=Partner Root", result.message)
+    assert re.search(
+        r"stops at intermediate certificate 1 \(Partner Issuing CA\), issued by CN=Partner Root",
+        result.message,
+    )
 
 
 def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
@@ -97,8 +102,14 @@ def test_intermediate_without_key_cert_sign(pki: NuvyPKI) -> None:
 
 def test_expired_link(pki: NuvyPKI) -> None:
     root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca("Partner Old CA", parent=root, key_type="rsa2048", key_slot=46,
-                       not_before=pki.now - 3 * mk.YEAR, not_after=pki.now - mk.DAY)
+    inter = mk.make_ca(
+        "Partner Old CA",
+        parent=root,
+        key_type="rsa2048",
+        key_slot=46,
+        not_before=pki.now - 3 * mk.YEAR,
+        not_after=pki.now - mk.DAY,
+    )
     leaf = mk.make_client(inter, key_slot=42)
     result = chain(pki, leaf, inter, root).check("chain.validity")
     assert result.status is F
@@ -107,8 +118,9 @@ def test_expired_link(pki: NuvyPKI) -> None:
 
 def test_expiring_link_warns(pki: NuvyPKI) -> None:
     root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca("Partner Ending CA", parent=root, key_type="rsa2048", key_slot=47,
-                       not_after=pki.now + 5 * mk.DAY)
+    inter = mk.make_ca(
+        "Partner Ending CA", parent=root, key_type="rsa2048", key_slot=47, not_after=pki.now + 5 * mk.DAY
+    )
     leaf = mk.make_client(inter, key_slot=42, not_after=pki.now + 4 * mk.DAY)
     result = chain(pki, leaf, inter, root).check("chain.validity")
     assert result.status is W
@@ -123,7 +135,9 @@ def test_path_length_violation(pki: NuvyPKI) -> None:
     report = chain(pki, leaf, low, top, root)
     result = report.check("chain.path_length")
     assert result.status is F
-    assert "Intermediate certificate 2 (Partner Policy CA) allows 0 intermediate(s) below it" in result.message
+    assert (
+        "Intermediate certificate 2 (Partner Policy CA) allows 0 intermediate(s) below it" in result.message
+    )
     assert report.check("chain.link_signatures").status is P
 
 
@@ -134,10 +148,20 @@ def test_leaf_profile_is_checked_in_chains(pki: NuvyPKI, partner: tuple[mk.Issue
     assert result.status is F
 
 
-def test_chain_with_configured_environments_still_a_chain(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+def test_chain_with_configured_environments_still_a_chain(
+    pki: NuvyPKI, partner: tuple[mk.Issued, ...]
+) -> None:
     from validator_py import Environment
 
     root, inter, leaf = partner
-    report = validate(mk.pem_bundle(leaf, inter, root), [Environment("qa", "QA", pki.qa.pem)],
-                      selected="qa", at=pki.now)
+    report = validate(
+        mk.pem_bundle(leaf, inter, root), [Environment("qa", "QA", pki.qa.pem)], selected="qa", at=pki.now
+    )
     assert report.kind == "chain"
+
+
+def test_duplicates_count_once(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
+    root, inter, leaf = partner
+    report = chain(pki, leaf, inter, root, leaf)
+    assert report.check("chain.order").status is P
+    assert report.bundle_pem == inter.pem + root.pem

@@ -50,7 +50,15 @@ def test_pass_exits_zero_with_json(files: dict[str, Path], capsys: pytest.Captur
     assert {"id", "status", "message", "title"} == set(data["checks"][0])  # type: ignore[index]
     details = data["details"]
     assert isinstance(details, dict)
-    for key in ("subject", "issuer", "serial", "not_before", "not_after", "sha256_fingerprint", "sha1_fingerprint"):
+    for key in (
+        "subject",
+        "issuer",
+        "serial",
+        "not_before",
+        "not_after",
+        "sha256_fingerprint",
+        "sha1_fingerprint",
+    ):
         assert key in details
 
 
@@ -60,7 +68,9 @@ def test_warn_exits_zero(files: dict[str, Path], capsys: pytest.CaptureFixture[s
 
 
 def test_warn_days_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = run_json(capsys, str(files["soon"]), "--ca", str(files["qa"]), "--at", AT, "--warn-days", "2")
+    code, data = run_json(
+        capsys, str(files["soon"]), "--ca", str(files["qa"]), "--at", AT, "--warn-days", "2"
+    )
     assert (code, data["verdict"]) == (0, "pass")
 
 
@@ -69,10 +79,20 @@ def test_fail_exits_one(files: dict[str, Path], capsys: pytest.CaptureFixture[st
     assert (code, data["verdict"]) == (1, "fail")
 
 
-def test_environment_selection_names_the_issuer(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_environment_selection_names_the_issuer(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, data = run_json(
-        capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--ca", f"production={files['prod']}",
-        "--env", "production", "--at", AT,
+        capsys,
+        str(files["leaf"]),
+        "--ca",
+        f"qa={files['qa']}",
+        "--ca",
+        f"production={files['prod']}",
+        "--env",
+        "production",
+        "--at",
+        AT,
     )
     assert code == 1
     env = next(c for c in data["checks"] if c["id"] == "environment.issuer")  # type: ignore[attr-defined]
@@ -82,7 +102,9 @@ def test_environment_selection_names_the_issuer(files: dict[str, Path], capsys: 
     )
 
 
-def test_unusable_input_exits_two_with_stderr(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_input_exits_two_with_stderr(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["check", str(files["garbage"]), "--ca", str(files["qa"])])
     captured = capsys.readouterr()
     assert code == 2
@@ -103,7 +125,9 @@ def test_unusable_input_exits_two_with_stderr(files: dict[str, Path], capsys: py
 def test_usage_errors_exit_two(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    resolved = [str(files["leaf"]) if a == "LEAF" else str(files["qa"]) if a in ("CA", "QA") else a for a in argv]
+    resolved = [
+        str(files["leaf"]) if a == "LEAF" else str(files["qa"]) if a in ("CA", "QA") else a for a in argv
+    ]
     assert main(["check", *resolved]) == 2
     assert message in capsys.readouterr().err
 
@@ -118,7 +142,9 @@ def test_private_key_file_exits_two(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_der_file_and_csr_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     code, data = run_json(capsys, str(files["der"]), "--ca", str(files["qa"]), "--at", AT)
     assert (code, data["kind"]) == (0, "certificate")
-    code, data = run_json(capsys, str(files["leaf"]), "--csr", str(files["csr"]), "--ca", str(files["qa"]), "--at", AT)
+    code, data = run_json(
+        capsys, str(files["leaf"]), "--csr", str(files["csr"]), "--ca", str(files["qa"]), "--at", AT
+    )
     assert (code, data["kind"], data["checks"][0]["status"]) == (0, "match", "pass")  # type: ignore[index]
     code, data = run_json(capsys, str(files["leaf"]), str(files["csr"]), "--ca", str(files["qa"]), "--at", AT)
     assert data["kind"] == "match"
@@ -129,7 +155,9 @@ def test_csr_needs_no_ca(files: dict[str, Path], capsys: pytest.CaptureFixture[s
     assert (code, data["kind"], data["verdict"]) == (0, "csr", "pass")
 
 
-def test_chain_needs_no_ca_and_prints_the_bundle(pki: NuvyPKI, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_chain_needs_no_ca_and_prints_the_bundle(
+    pki: NuvyPKI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = mk.make_ca("Partner Root", key_slot=40)
     inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41)
     leaf = mk.make_client(inter, key_slot=42)
@@ -142,18 +170,24 @@ def test_chain_needs_no_ca_and_prints_the_bundle(pki: NuvyPKI, tmp_path: Path, c
     assert out.endswith(inter.pem + root.pem)
 
 
-def test_crl_option(pki: NuvyPKI, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_crl_option(
+    pki: NuvyPKI, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from cryptography import x509
 
     serial = x509.load_pem_x509_certificate(files["leaf"].read_bytes()).serial_number
     crl = mk.make_crl(pki.qa, [serial]).write_to(tmp_path, "qa")
-    code, data = run_json(capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--crl", f"qa={crl}", "--at", AT)
+    code, data = run_json(
+        capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--crl", f"qa={crl}", "--at", AT
+    )
     assert code == 1
     revocation = next(c for c in data["checks"] if c["id"] == "revocation.status")  # type: ignore[attr-defined]
     assert revocation["status"] == "fail"
 
 
-def test_table_has_no_colour_when_not_a_terminal(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_has_no_colour_when_not_a_terminal(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", str(files["expired"]), "--ca", str(files["qa"]), "--at", AT]) == 1
     out = capsys.readouterr().out
     assert "\033[" not in out
@@ -177,15 +211,33 @@ def test_table_is_coloured_on_a_terminal(
 def test_module_entry_point(files: dict[str, Path]) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "validator_py", "check", str(files["leaf"]), "--ca", f"qa={files['qa']}",
-         "--at", AT, "--json"],
-        capture_output=True, text=True, env=env, check=False, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "validator_py",
+            "check",
+            str(files["leaf"]),
+            "--ca",
+            f"qa={files['qa']}",
+            "--at",
+            AT,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"] == "pass"
     bad = subprocess.run(
         [sys.executable, "-m", "validator_py", "check", str(files["garbage"]), "--ca", str(files["qa"])],
-        capture_output=True, text=True, env=env, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
     )
     assert bad.returncode == 2
     assert bad.stdout == ""

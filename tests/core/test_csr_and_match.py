@@ -24,8 +24,14 @@ def test_good_csr(pki: NuvyPKI) -> None:
     assert report.kind == "csr"
     assert report.verdict is P
     assert [c.id for c in report.checks] == [
-        "csr.signature", "key.strength", "signature.hash", "subject.cn", "subject.c", "subject.o",
-        "subject.ou", "csr.not_ca",
+        "csr.signature",
+        "key.strength",
+        "signature.hash",
+        "subject.cn",
+        "subject.c",
+        "subject.o",
+        "subject.ou",
+        "csr.not_ca",
     ]
     assert report.details["subject_openssl"] == "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name"
     assert report.details["subject"] == "CN=client-name,OU=Production,O=CLIENT_NAME,C=BR"
@@ -38,8 +44,13 @@ def _tampered(csr_der: bytes) -> bytes:
 
 
 CSR_DEFECTS = [
-    ("tampered", lambda: _tampered(mk.make_csr().der), "csr.signature", F,
-     r"self-signature is not valid \(the signature does not verify\).*Regenerate it: openssl req -new"),
+    (
+        "tampered",
+        lambda: _tampered(mk.make_csr().der),
+        "csr.signature",
+        F,
+        r"self-signature is not valid \(the signature does not verify\).*Regenerate it: openssl req -new",
+    ),
     ("rsa-1024", lambda: mk.make_csr(key_type="rsa1024").pem, "key.strength", F, "RSA 1024-bit"),
     ("sha1", lambda: mk.make_csr(hash_alg=mk.SHA1).pem, "signature.hash", F, "with SHA-1.*-sha256"),
     ("no-cn", lambda: mk.make_csr(cn=None).pem, "subject.cn", F, "no Common Name"),
@@ -48,17 +59,35 @@ CSR_DEFECTS = [
     ("no-o", lambda: mk.make_csr(o=None).pem, "subject.o", F, "no O"),
     ("no-ou", lambda: mk.make_csr(ou=None).pem, "subject.ou", F, "no OU"),
     ("padded-cn", lambda: mk.make_csr(cn=" client-name").pem, "subject.cn", F, "leading or trailing spaces"),
-    ("ca-request", lambda: mk.make_csr(basic_constraints_ca=True).pem, "csr.not_ca", F,
-     r"requests a CA certificate \(basicConstraints CA:TRUE\)"),
-    ("key-cert-sign", lambda: mk.make_csr(extra_extensions=[(mk.key_usage(key_cert_sign=True,
-                                                                            digital_signature=True), True)]).pem,
-     "csr.not_ca", F, "requests keyCertSign"),
+    (
+        "ca-request",
+        lambda: mk.make_csr(basic_constraints_ca=True).pem,
+        "csr.not_ca",
+        F,
+        r"requests a CA certificate \(basicConstraints CA:TRUE\)",
+    ),
+    (
+        "key-cert-sign",
+        lambda: (
+            mk.make_csr(
+                extra_extensions=[(mk.key_usage(key_cert_sign=True, digital_signature=True), True)]
+            ).pem
+        ),
+        "csr.not_ca",
+        F,
+        "requests keyCertSign",
+    ),
     ("ec", lambda: mk.make_csr(key_type="ec256").pem, "key.strength", P, "EC P-256"),
 ]
 
 
-@pytest.mark.parametrize(("name", "make", "check_id", "status", "message"), CSR_DEFECTS, ids=[d[0] for d in CSR_DEFECTS])
-def test_csr_defects(pki: NuvyPKI, name: str, make: object, check_id: str, status: Status, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "make", "check_id", "status", "message"), CSR_DEFECTS, ids=[d[0] for d in CSR_DEFECTS]
+)
+def test_csr_defects(
+    pki: NuvyPKI, name: str, make: object, check_id: str, status: Status, *, message: str
+) -> None:
+    del name  # Only the test id.
     report = check_csr(pki, make())  # type: ignore[operator]
     result = report.check(check_id)
     assert result.status is status, result
@@ -66,12 +95,14 @@ def test_csr_defects(pki: NuvyPKI, name: str, make: object, check_id: str, statu
 
 
 def test_subject_shown_exactly_as_nuvy_sees_it(pki: NuvyPKI) -> None:
-    subject = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ACME, Inc"),
-        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Production"),
-        x509.NameAttribute(NameOID.COMMON_NAME, "acme-api"),
-    ])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ACME, Inc"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Production"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "acme-api"),
+        ]
+    )
     details = check_csr(pki, mk.make_csr(subject=subject).pem).details
     assert details["subject_openssl"] == "/C=BR/O=ACME, Inc/OU=Production/CN=acme-api"
     assert details["subject"] == r"CN=acme-api,OU=Production,O=ACME\, Inc,C=BR"

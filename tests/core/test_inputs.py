@@ -116,7 +116,8 @@ def _key_forms() -> dict[str, str | bytes]:
             serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, nopass
         ),
         "encrypted-pem": key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
             serialization.BestAvailableEncryption(b"secret"),
         ),
         "pkcs8-der": key.private_bytes(der, serialization.PrivateFormat.PKCS8, nopass),
@@ -128,9 +129,7 @@ def _key_forms() -> dict[str, str | bytes]:
         "pkcs8-bare-base64": base64.b64encode(
             key.private_bytes(der, serialization.PrivateFormat.PKCS8, nopass)
         ).decode(),
-        "openssh": key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, nopass
-        ),
+        "openssh": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, nopass),
         "label-only": f"{BEGIN}PRIVATE KEY-----\nnot even base64\n{END}PRIVATE KEY-----\n",
     }
 

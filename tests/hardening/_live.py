@@ -8,16 +8,16 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from scripts.serve import SiteServer, serve_in_thread
+
 # Pyodide's first start in a fresh context compiles the WebAssembly module; two slow cores need time.
 READY_TIMEOUT_MS = 120_000
 RESULT_TIMEOUT_MS = 30_000
 
 
 @contextmanager
-def served(site_dir: Path, log_file: Path | None = None) -> Iterator[tuple[object, str]]:
+def served(site_dir: Path, log_file: Path | None = None) -> Iterator[tuple[SiteServer, str]]:
     """The site on an ephemeral port; yields (server, base URL ending in /)."""
-    from scripts.serve import serve_in_thread
-
     server, base_url = serve_in_thread(site_dir, log_file=log_file)
     try:
         yield server, base_url

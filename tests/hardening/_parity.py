@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from tests.hardening._corpus import Item
@@ -72,3 +75,32 @@ def diff_table(
         if [c for c, _ in a[2]] != [c for c, _ in b[2]] and set(checks_a) == set(checks_b):
             rows.append(f"{name}: same checks in a different order")
     return rows
+
+
+def cli_summary(item: Item, envs: Sequence[dict[str, str]], at: dt.datetime, workdir: Path) -> Summary:
+    """Run ``python -m validator_py check`` on the item as files; errors (exit 2) carry no code in JSON."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    data_file = workdir / "input.bin"
+    data_file.write_bytes(item.data if isinstance(item.data, bytes) else item.data.encode())
+    command = [sys.executable, "-m", "validator_py", "check", str(data_file), "--env", item.selected,
+               "--at", at.isoformat(), "--json"]
+    for env in envs:
+        ca_file = workdir / f"{env['id']}.ca.pem"
+        ca_file.write_text(env["ca_pem"])
+        command += ["--ca", f"{env['id']}={ca_file}"]
+        if env.get("crl_pem"):
+            crl_file = workdir / f"{env['id']}.crl.pem"
+            crl_file.write_text(env["crl_pem"])
+            command += ["--crl", f"{env['id']}={crl_file}"]
+    if item.csr:
+        csr_file = workdir / "match.csr"
+        csr_file.write_text(item.csr)
+        command += ["--csr", str(csr_file)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    if result.returncode == 2:
+        return ("error", "cli")
+    report = json.loads(result.stdout)
+    expected_exit = 1 if report["verdict"] == "fail" else 0
+    if result.returncode != expected_exit:
+        return ("exit code", result.returncode, report["verdict"])
+    return summary({"ok": True, "report": report})

@@ -121,7 +121,7 @@ def test_server_log_shows_nothing_sent(browser: Browser, site_dir: Path, tmp_pat
         try:
             page.goto(f"{base_url}validator/")
             _live.wait_ready(page)
-            ready_count = len(server.access_log())  # type: ignore[attr-defined]
+            ready_count = len(server.access_log())
 
             page.focus("#nuvy-input")
             before = _live.renders(page)

@@ -218,3 +218,30 @@ def test_page_ui_matches_cpython(
     rows = _parity.diff_table([item.name for item in items], expected, ui, "cpython", "page")
     assert {"pass", "fail", "error"} <= {summary[0] for summary in expected.values()}, expected
     assert not rows, f"{len(rows)} differences between CPython and the page:\n" + "\n".join(rows)
+
+
+# One item per kind of answer; every CLI run is a fresh interpreter, so the whole matrix would be slow.
+CLI_ITEMS = ("valid", "expired", "forged_issuer_name", "revoked", "der_file", "csr_ca_true", "match",
+             "chain_ecdsa_partner", "valid_selected_production", "garbage", "private_key")
+
+
+@pytest.mark.e2e
+def test_cli_matches_browser_on_the_defect_matrix(
+    envs: _corpus.Environments, browser_summaries: dict[str, _parity.Summary], tmp_path: Path
+) -> None:
+    """The command line tool (files in, JSON out, exit code) against the page's Pyodide, item by item.
+
+    The CLI prints input errors as text (exit 2) without the error code, so for those only "both sides
+    refused the input" is compared.
+    """
+    page_envs = envs.as_page_json()
+    cli: dict[str, _parity.Summary] = {}
+    browser: dict[str, _parity.Summary] = {}
+    matrix = {item.name: item for item in _corpus.defect_matrix(envs)}
+    items = [matrix[name] for name in CLI_ITEMS]
+    for index, item in enumerate(items):
+        cli[item.name] = _parity.cli_summary(item, page_envs, pki.NOW, tmp_path / str(index))
+        seen = browser_summaries[item.name]
+        browser[item.name] = ("error", "cli") if seen[0] == "error" else seen
+    rows = _parity.diff_table([item.name for item in items], cli, browser, "cli", "browser")
+    assert not rows, f"{len(rows)} differences between the CLI and the browser:\n" + "\n".join(rows)
