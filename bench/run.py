@@ -83,14 +83,17 @@ def _bytes_summary(fetches: list[measure.Fetch], sizes: BrotliSizes) -> dict[str
     }
 
 
-def measure_page(playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes) -> dict[str, Any]:
+def measure_page(
+    playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes, *, snapshots: bool
+) -> dict[str, Any]:
     cold: list[measure.RunResult] = []
     for index in range(runs):
         with tempfile.TemporaryDirectory(prefix="nuvy-cold-") as profile:
             cold.append(measure.run_once(playwright, Path(profile), url, texts, steady=False, record=index == 0))
     warm: list[measure.RunResult] = []
     with tempfile.TemporaryDirectory(prefix="nuvy-warm-") as profile:
-        measure.run_once(playwright, Path(profile), url, texts, steady=False, record=False)  # priming visit
+        # The priming visit fills the HTTP cache, V8's code cache and (if the page makes one) the snapshot.
+        measure.run_once(playwright, Path(profile), url, texts, steady=False, record=False, await_snapshot=snapshots)
         for _ in range(runs):
             warm.append(measure.run_once(playwright, Path(profile), url, texts, steady=True, record=False))
     p50s = [statistics.median(r.steady_ms) for r in warm]
@@ -181,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             for name in wanted:
                 root, path = served.pages[name]
                 print(f"measuring {name} ({args.runs} cold + {args.runs} warm runs)...", flush=True)
-                pages[name] = measure_page(playwright, urljoin(servers[root][1], path), args.runs, texts, sizes)
+                url = urljoin(servers[root][1], path)
+                pages[name] = measure_page(
+                    playwright, url, args.runs, texts, sizes, snapshots=name in served.snapshot_pages
+                )
             guide_url = urljoin(servers[served.site_root][1], GUIDE_PATHS[0])
             guide_wasm, guide_wasm_urls = measure.idle_wasm_bytes(playwright, guide_url)
             machine = _machine(playwright)

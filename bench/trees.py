@@ -48,6 +48,7 @@ class Trees:
     optimized_root: Path | None
     pages: dict[str, tuple[Path, str]]
     notes: tuple[str, ...]
+    snapshot_pages: frozenset[str]  # pages whose worker saves a runtime memory snapshot
 
 
 def _run(command: list[str], what: str) -> str:
@@ -207,4 +208,9 @@ def prepare(site: Path, out: Path) -> Trees:
             "The built site still loads stock Pyodide + an unpacked bundle; 'optimized' is the same site with "
             "bench/proposed-worker.patch applied and the precompiled stdlib as the bundle."
         )
-    return Trees(site_root=site_root, optimized_root=optimized_root, pages=pages, notes=tuple(notes))
+    snapshot_pages = frozenset(
+        name for name, (root, _) in pages.items()
+        if name in ("validator", "optimized") and "makeMemorySnapshot" in _worker_path(root).read_text()
+    )
+    return Trees(site_root=site_root, optimized_root=optimized_root, pages=pages, notes=tuple(notes),
+                 snapshot_pages=snapshot_pages)

@@ -46,7 +46,7 @@ function toHex(buffer) {
 }
 
 async function fetchVerified(url, expectedSha256) {
-  const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+  const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) {
     throw new StartupError("bundle", `Could not download the validator bundle (HTTP ${response.status}). Reload the page.`);
   }
@@ -87,14 +87,11 @@ async function startRuntime(config) {
   // The bundle downloads while Pyodide boots; both come from this site.
   const bundle = fetchVerified(config.bundle_url, config.bundle_sha256);
   bundle.catch(() => {}); // Awaited below; this only stops an "unhandled rejection" while Pyodide boots.
-  const pyodide = await withTimeout(
-    loadPyodide({ indexURL: config.index_url, stdout: () => {}, stderr: (line) => console.warn(line) }),
-    config.start_timeout_ms || START_TIMEOUT_MS,
-    "runtime",
-    "The Python runtime did not start in time. Reload the page; if it still does not start, your browser " +
-      "or network may block part of it. You can still check your certificate with: " +
-      "openssl verify -CAfile nuvy-ca.crt nuvy-client.crt",
-  );
+  const pyodide = await loadPyodide({
+    indexURL: config.index_url,
+    stdout: () => {},
+    stderr: (line) => console.warn(line),
+  });
   progress("bundle", 70);
   const buffer = await bundle;
   progress("unpack", 80);
@@ -124,7 +121,15 @@ async function validate(message) {
 
 async function init(config) {
   try {
-    runtime = await startRuntime(config);
+    // The timeout wraps the whole start-up, so it also covers whichever loader replaces startRuntime.
+    runtime = await withTimeout(
+      startRuntime(config),
+      config.start_timeout_ms || START_TIMEOUT_MS,
+      "runtime",
+      "The Python runtime did not start in time. Reload the page; if it still does not start, your browser " +
+        "or network may block part of it. You can still check your certificate with: " +
+        "openssl verify -CAfile nuvy-ca.crt nuvy-client.crt",
+    );
     runtime.environmentsJson = config.environments_json;
     progress("ready", 100);
     self.postMessage({ type: "ready" });

@@ -209,3 +209,14 @@ def test_to_dict_shape(pki: NuvyPKI) -> None:
     assert data["verdict"] == "pass"
     assert data["bundle_pem"] is None
     assert set(data["checks"][0]) == {"id", "status", "message", "title"}
+
+
+def test_signature_algorithm_fields_must_agree(pki: NuvyPKI) -> None:
+    from asn1crypto import algos
+    from asn1crypto import x509 as a_x509
+
+    parsed = a_x509.Certificate.load(mk.make_client(pki.qa).der)
+    parsed["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": "sha384_rsa"})
+    result = run(pki, parsed.dump(force=True)).check("signature.valid")
+    assert result.status is F
+    assert "differs from the outer one (RFC 5280 section 4.1.1.2" in result.message

@@ -78,6 +78,15 @@ CSR_DEFECTS = [
         "requests keyCertSign",
     ),
     ("ec", lambda: mk.make_csr(key_type="ec256").pem, "key.strength", P, "EC P-256"),
+    ("ed25519", lambda: mk.make_csr(key_type="ed25519").pem, "csr.signature", P, "self-signature verifies"),
+    ("pss", lambda: mk.make_csr(pss=True).pem, "csr.signature", P, "self-signature verifies"),
+    (
+        "ec384-sha384",
+        lambda: mk.make_csr(key_type="ec384", hash_alg=mk.SHA384).pem,
+        "csr.signature",
+        P,
+        "self-signature verifies",
+    ),
 ]
 
 

@@ -82,8 +82,18 @@ def cli_summary(item: Item, envs: Sequence[dict[str, str]], at: dt.datetime, wor
     workdir.mkdir(parents=True, exist_ok=True)
     data_file = workdir / "input.bin"
     data_file.write_bytes(item.data if isinstance(item.data, bytes) else item.data.encode())
-    command = [sys.executable, "-m", "validator_py", "check", str(data_file), "--env", item.selected,
-               "--at", at.isoformat(), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "validator_py",
+        "check",
+        str(data_file),
+        "--env",
+        item.selected,
+        "--at",
+        at.isoformat(),
+        "--json",
+    ]
     for env in envs:
         ca_file = workdir / f"{env['id']}.ca.pem"
         ca_file.write_text(env["ca_pem"])

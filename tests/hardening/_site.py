@@ -102,3 +102,21 @@ def runtime_urls(site: Path) -> RuntimeUrls:
         bundle_url=_site_path(runtime["bundle_url"]),
         environments=tuple(environments),
     )
+
+
+def stale_bundle_files(site: Path, runtime: RuntimeUrls) -> list[str]:
+    """validator_py files whose copy in the site's bundle differs from the working tree (or is missing).
+
+    Parity compares the working tree's CPython code with the bundle's browser code; a site built from an
+    older tree would show differences that are not bugs, so the parity tests refuse to run on it.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(site / runtime.bundle_url.lstrip("/")) as bundle:
+        shipped = {name: bundle.read(name) for name in bundle.namelist() if name.startswith("validator_py/")}
+    local = {
+        path.relative_to(ROOT).as_posix(): path.read_bytes()
+        for path in (ROOT / "validator_py").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    return sorted(name for name in shipped.keys() | local.keys() if shipped.get(name) != local.get(name))

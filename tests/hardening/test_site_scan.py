@@ -4,6 +4,11 @@ any built HTML, JS or CSS file (``src``, ``href`` of non-anchor elements, ``srcs
 
 Plain ``<a href>`` navigation links are allowed (following one is the user's choice, not a load by the
 page); the test prints them so a reviewer sees what the site links to.
+
+Third-party bundles also hold absolute URLs in places a resource-position scan cannot see (a URL handed
+to a script-loader helper, a default CDN base). ``test_every_absolute_url_in_scripts_is_reviewed`` lists
+every absolute URL string literal in the built JS and CSS and fails on any that is not in
+``REVIEWED_LITERALS`` with the reason it is never fetched by this site.
 """
 
 from __future__ import annotations
@@ -149,6 +154,68 @@ def scan_site(site: Path) -> tuple[list[Finding], list[Finding]]:
     return resources, links
 
 
+# Only explicit schemes: protocol-relative "//" literals in minified code are comments and regexes.
+LITERAL = re.compile(r"""['"`](https?://[^'"`\s]*)""")
+# (file pattern, URL prefix, why this site never fetches it). The CSP (script-src/connect-src 'self')
+# would block each of them anyway; this list makes a new one a reviewed decision instead of a surprise.
+REVIEWED_LITERALS = (
+    (
+        r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js",
+        "https://unpkg.com/mermaid@",
+        "Material loads Mermaid only for pages with mermaid diagrams; the site has none",
+    ),
+    (
+        r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js",
+        "https://unpkg.com/resize-observer-polyfill",
+        "Material loads it only in browsers without ResizeObserver, which the validator does not support",
+    ),
+    (
+        r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js",
+        "https://api.github.com/",
+        "repository facts, fetched only when mkdocs.yml sets repo_url; it does not",
+    ),
+    (
+        r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js",
+        "https://${e}/api/v4/projects/",
+        "GitLab repository facts, fetched only when mkdocs.yml sets repo_url; it does not",
+    ),
+    (
+        r"assets/pyodide/[^/]+/pyodide\.mjs",
+        "https://cdn.jsdelivr.net/pyodide/",
+        "Pyodide's default package CDN, used only by loadPackage; the worker never loads packages",
+    ),
+    (
+        r"assets/pyodide/[^/]+/pyodide\.asm\.mjs",
+        "https://${t}",
+        "Pyodide parses a socket address with new URL(); nothing is fetched",
+    ),
+    (
+        r"assets/stylesheets/.*\.css",
+        "http://www.w3.org/2000/svg",
+        "the SVG namespace inside data: URIs, not a request",
+    ),
+)
+
+
+def unreviewed_literals(name: str, text: str) -> list[Finding]:
+    findings = []
+    for match in LITERAL.finditer(text):
+        url = match.group(1)
+        reviewed = any(
+            re.fullmatch(pattern, name) and url.startswith(prefix) for pattern, prefix, _ in REVIEWED_LITERALS
+        )
+        if not reviewed:
+            findings.append(Finding(name, "string literal", url))
+    return findings
+
+
+def test_unreviewed_literals_flags_new_urls_only() -> None:
+    text = 'a("https://unpkg.com/mermaid@11/dist/mermaid.min.js");b("https://unpkg.com/other.js")'
+    found = unreviewed_literals("assets/javascripts/bundle.abc123.min.js", text)
+    assert [finding.url for finding in found] == ["https://unpkg.com/other.js"]
+    assert len(unreviewed_literals("assets/nuvy/validator.js", text)) == 2
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "url"),
     [
@@ -202,3 +269,12 @@ def test_built_site_loads_nothing_from_another_origin(site_dir: Path) -> None:
     for url in sorted({link.url for link in links}):
         print(f"  {url}  ({', '.join(sorted({link.file for link in links if link.url == url}))})")
     assert not resources, "cross-origin resources in the built site:\n" + "\n".join(map(str, resources))
+
+
+def test_every_absolute_url_in_scripts_is_reviewed(site_dir: Path) -> None:
+    findings = []
+    for path in site_files(site_dir):
+        if path.suffix != ".html":
+            name = path.relative_to(site_dir).as_posix()
+            findings += unreviewed_literals(name, path.read_text(encoding="utf-8", errors="replace"))
+    assert not findings, "absolute URLs nobody reviewed in built JS/CSS:\n" + "\n".join(map(str, findings))

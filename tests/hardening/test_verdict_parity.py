@@ -79,8 +79,16 @@ def browser_answers(
 
 @pytest.fixture(scope="module")
 def browser_summaries(
-    harness: PyodideHarness, corpus: list[_corpus.Item], envs: _corpus.Environments
+    harness: PyodideHarness,
+    corpus: list[_corpus.Item],
+    envs: _corpus.Environments,
+    site_dir: Path,
+    runtime: _site.RuntimeUrls,
 ) -> dict[str, _parity.Summary]:
+    stale = _site.stale_bundle_files(site_dir, runtime)
+    assert not stale, (
+        f"the site's validator bundle is older than the working tree ({stale}); rebuild the site"
+    )
     answers = browser_answers(harness, corpus, json.dumps(envs.as_page_json()), pki.NOW)
     return {name: _parity.summary(answer) for name, answer in answers.items()}
 
@@ -195,9 +203,17 @@ def _ui_answer(page: Page, item: _corpus.Item) -> _parity.Summary:
 
 @pytest.mark.e2e
 def test_page_ui_matches_cpython(
-    browser: Browser, served_site: str, site_dir: Path, envs: _corpus.Environments
+    browser: Browser,
+    served_site: str,
+    site_dir: Path,
+    envs: _corpus.Environments,
+    runtime: _site.RuntimeUrls,
 ) -> None:
     """A subset through the real page: samples, a few defects and vector files, typed into the text box."""
+    stale = _site.stale_bundle_files(site_dir, runtime)
+    assert not stale, (
+        f"the site's validator bundle is older than the working tree ({stale}); rebuild the site"
+    )
     data = _site.page_data(site_dir)
     page_envs = data["environments"]
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -221,8 +237,19 @@ def test_page_ui_matches_cpython(
 
 
 # One item per kind of answer; every CLI run is a fresh interpreter, so the whole matrix would be slow.
-CLI_ITEMS = ("valid", "expired", "forged_issuer_name", "revoked", "der_file", "csr_ca_true", "match",
-             "chain_ecdsa_partner", "valid_selected_production", "garbage", "private_key")
+CLI_ITEMS = (
+    "valid",
+    "expired",
+    "forged_issuer_name",
+    "revoked",
+    "der_file",
+    "csr_ca_true",
+    "match",
+    "chain_ecdsa_partner",
+    "valid_selected_production",
+    "garbage",
+    "private_key",
+)
 
 
 @pytest.mark.e2e
