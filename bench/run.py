@@ -74,7 +74,6 @@ def _bytes_summary(fetches: list[measure.Fetch], sizes: BrotliSizes) -> dict[str
     return {
         "requests": len(unique),
         "raw_bytes": sum(len(f.body) for f in unique.values()),
-        "wire_bytes": sum(f.wire_bytes for f in unique.values()),
         "brotli_bytes": sum(sizes.size(f.body) for f in unique.values()),
         "files": sorted(
             ({"url": url, "raw": len(f.body), "brotli": sizes.size(f.body)} for url, f in unique.items()),

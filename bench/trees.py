@@ -147,8 +147,8 @@ def _add_baselines(root: Path, cache: Path) -> None:
 
 
 def uses_precompiled_stdlib(site: Path) -> bool:
-    runtime = validator_data(site).get("runtime")
-    return isinstance(runtime, dict) and "validator-stdlib-" in str(runtime.get("bundle_url", ""))
+    """True once the proposed runtime is merged: the worker hands the bundle to Pyodide as its stdlib."""
+    return "stdLibURL: config.bundle_url" in _worker_path(site).read_text(encoding="utf-8")
 
 
 def _worker_path(root: Path) -> Path:

@@ -8,6 +8,7 @@
 // always the runtime's.
 //
 //   node scripts/build_stdlib.mjs build --out <dir> [--cache build/runtime-cache] [--wheel <asn1crypto.whl>]
+//                                      [--root <project>] [--pyodide <node_modules/pyodide>]
 //       writes <dir>/validator-stdlib-<sha256[:12]>.zip and prints a JSON manifest on stdout.
 //   node scripts/build_stdlib.mjs check --stdlib <zip|stock> --inputs <json> [--missing]
 //       loads Pyodide with that stdlib and runs the validator on {name: {b64, csr?}}; prints JSON results.
@@ -99,24 +100,26 @@ function walkPython(directory) {
 }
 
 function gatherInputs(options) {
-  const pyodideDir = resolve(options.pyodide ?? join(ROOT, "node_modules/pyodide"));
-  const wheel = resolve(options.wheel ?? join(ROOT, "build/wheels/asn1crypto-1.5.1-py2.py3-none-any.whl"));
-  const validatorDir = join(ROOT, "validator_py");
-  const samplesDir = join(ROOT, "docs/assets/samples");
-  const caDir = join(ROOT, "docs/assets/ca");
+  // --root lets the site build point at another checkout (its tests build from a copy of the project).
+  const root = resolve(options.root ?? ROOT);
+  const pyodideDir = resolve(options.pyodide ?? join(root, "node_modules/pyodide"));
+  const wheel = resolve(options.wheel ?? join(root, "build/wheels/asn1crypto-1.5.1-py2.py3-none-any.whl"));
+  const validatorDir = join(root, "validator_py");
+  const samplesDir = join(root, "docs/assets/samples");
+  const caDir = join(root, "docs/assets/ca");
   for (const [path, fix] of [
     [join(pyodideDir, "pyodide.mjs"), "run `npm ci` in the project root"],
     [wheel, "download it with `nox -s build` (pip download --require-hashes -r browser-requirements.txt)"],
     [join(validatorDir, "__init__.py"), "the validator package is missing from the checkout"],
     [join(samplesDir, "client-qa.crt"), "regenerate the demo PKI with scripts/make_demo_pki.py"],
   ]) {
-    if (!existsSync(path)) fail(`${relative(ROOT, path)}: not found; ${fix}`);
+    if (!existsSync(path)) fail(`${relative(root, path)}: not found; ${fix}`);
   }
   const sources = new Map();
   for (const [name, data] of readZip(readFileSync(wheel))) {
     if (name.startsWith("asn1crypto/") && name.endsWith(".py")) sources.set(name, data);
   }
-  for (const path of walkPython(validatorDir)) sources.set(relative(ROOT, path), readFileSync(path));
+  for (const path of walkPython(validatorDir)) sources.set(relative(root, path), readFileSync(path));
   const samples = {};
   for (const name of readdirSync(samplesDir).sort()) {
     if (statSync(join(samplesDir, name)).isFile()) samples[name] = readFileSync(join(samplesDir, name));
@@ -252,7 +255,7 @@ async function check(options) {
 
 // An empty lock file: the runtime needs no packages, so there is nothing to fetch (no pyodide-lock.json
 // request at start-up); the info block must still name this Pyodide build.
-export function minimalLock(pyodideDir) {
+function minimalLock(pyodideDir) {
   const lock = JSON.parse(readFileSync(join(pyodideDir, "pyodide-lock.json"), "utf8"));
   return { info: lock.info, packages: {} };
 }
@@ -261,8 +264,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.command === "build") await build(options);
   else if (options.command === "check") await check(options);
-  else if (options.command === "lock") process.stdout.write(`${JSON.stringify(minimalLock(resolve(options.pyodide ?? join(ROOT, "node_modules/pyodide"))))}\n`);
-  else fail("usage: build_stdlib.mjs build --out <dir> | check --stdlib <zip|stock> --inputs <json> | lock");
+  else fail("usage: build_stdlib.mjs build --out <dir> | check --stdlib <zip|stock> --inputs <json>");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

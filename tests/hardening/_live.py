@@ -29,6 +29,16 @@ def wait_ready(page: Page) -> None:
     page.wait_for_selector("#nuvy-status.nuvy-status--ready", state="attached", timeout=READY_TIMEOUT_MS)
 
 
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
+
+
+def paste(page: Page, text: str) -> None:
+    """A real paste into the focused element: the text goes on the clipboard (as if copied in another
+    program), then Ctrl+V. The context must be created with ``permissions=CLIPBOARD``."""
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    page.keyboard.press("Control+V")
+
+
 def renders(page: Page) -> int:
     return int(page.evaluate("Number(document.getElementById('nuvy-result').dataset.renders || 0)"))
 

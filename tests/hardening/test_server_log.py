@@ -116,7 +116,7 @@ def test_server_log_shows_nothing_sent(browser: Browser, site_dir: Path, tmp_pat
     leaf = canary()
     log_file = tmp_path / "access.jsonl"
     with _live.served(site_dir, log_file=log_file) as (server, base_url):
-        context = browser.new_context()
+        context = browser.new_context(permissions=_live.CLIPBOARD)
         page = context.new_page()
         try:
             page.goto(f"{base_url}validator/")
@@ -125,7 +125,7 @@ def test_server_log_shows_nothing_sent(browser: Browser, site_dir: Path, tmp_pat
 
             page.focus("#nuvy-input")
             before = _live.renders(page)
-            page.keyboard.insert_text(leaf.pem)  # What a paste does: one input event with the whole text.
+            _live.paste(page, leaf.pem)
             _live.wait_new_render(page, before)
             first = page.get_attribute("#nuvy-result .nuvy-report", "data-verdict")
 
