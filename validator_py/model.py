@@ -165,8 +165,9 @@ def _unparseable(origin: str, kind: str, error: BaseException) -> InputError:
     detail = type(error).__name__ if isinstance(error, RecursionError) else str(error).split("\n")[0][:160]
     return InputError(
         "unparseable",
-        f"{origin[:1].upper()}{origin[1:]} looks like {what.get(kind, 'DER')} but could not be read "
-        f"({detail}). The file is damaged or not what it seems. {WHAT_TO_PASTE}",
+        f"{origin[:1].upper()}{origin[1:]} looks like {what.get(kind, 'DER')} but could not be read: "
+        f"the file is damaged or not what it seems. {WHAT_TO_PASTE} (Parser detail, for a bug report: "
+        f"{detail}.)",
     )
 
 
