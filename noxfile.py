@@ -39,10 +39,15 @@ def _ensure_system_packages(session: nox.Session, binaries: dict[str, str]) -> N
     if not missing:
         return
     if os.geteuid() != 0:
-        session.error(f"Missing Debian packages {missing}; install them with: sudo apt-get install -y {' '.join(missing)}")
+        session.error(
+            f"Missing Debian packages {missing}; "
+            f"install them with: sudo apt-get install -y {' '.join(missing)}"
+        )
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run("apt-get", "update", "-qq", external=True, env=env)
-    session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env)
+    session.run(
+        "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env
+    )
 
 
 def _ensure_node_modules(session: nox.Session) -> None:
