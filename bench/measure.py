@@ -21,18 +21,29 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 READY_TIMEOUT_MS = 180_000
+UI_SAMPLES = 10  # checks per warm run that also go through the UI, to show what rendering adds
 
 # Records when the page declares its runtime ready: the portal marks #nuvy-status with nuvy-status--ready,
 # the baselines set data-nuvy-runtime="ready" on <html>. Installed before any page script runs.
 READY_OBSERVER = """
 (() => {
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      window.__nuvyWorker = this;
+    }
+  };
   const mark = () => {
     if (window.__nuvyReadyAt !== undefined) return;
     const status = document.getElementById("nuvy-status");
     const html = document.documentElement;
-    if ((status && status.classList.contains("nuvy-status--ready")) || (html && html.dataset.nuvyRuntime === "ready")) {
+    const is = (state) =>
+      (status && status.classList.contains(`nuvy-status--${state}`)) ||
+      (html && html.dataset.nuvyRuntime === state);
+    if (is("ready")) {
       window.__nuvyReadyAt = performance.now();
-    } else if ((status && status.classList.contains("nuvy-status--error")) || (html && html.dataset.nuvyRuntime === "error")) {
+    } else if (is("error")) {
       window.__nuvyFailed = (status && status.textContent) || "runtime error";
     }
   };
@@ -40,11 +51,12 @@ READY_OBSERVER = """
 })();
 """
 
-# Validates each text in turn and returns the milliseconds each took. On the portal page it goes through
-# the real UI: fill the box, then re-select the current environment, which runs the check at once (typing
-# is debounced), and wait until #nuvy-result counts one more render. The baselines expose nuvyBench.
+# Validates each text in turn and returns the milliseconds each took. The baselines expose nuvyBench. On the
+# portal page the request goes to its worker directly, or (useUi) through the real UI: fill the box, then
+# re-select the current environment, which runs the check at once (typing is debounced), and wait until
+# #nuvy-result counts one more render.
 VALIDATE_ALL = """
-async (texts) => {
+async ([texts, useUi]) => {
   const viaUi = (text) => new Promise((resolve) => {
     const input = document.getElementById("nuvy-input");
     const result = document.getElementById("nuvy-result");
@@ -62,7 +74,24 @@ async (texts) => {
     const radio = document.querySelector('input[name="nuvy-environment"]:checked');
     radio.dispatchEvent(new Event("change", { bubbles: true }));
   });
-  const validate = window.nuvyBench ? window.nuvyBench.validate : viaUi;
+  // The portal's worker, captured when validator.js created it: the same request the page sends, timed
+  // to the worker's answer, like the baselines (which return a verdict and render nothing).
+  const viaWorker = (text) => new Promise((resolve) => {
+    const worker = window.__nuvyWorker;
+    const data = JSON.parse(document.getElementById("nuvy-data").textContent);
+    const id = 1e9 + (window.__nuvyBenchId = (window.__nuvyBenchId || 0) + 1);
+    const onMessage = (event) => {
+      if (!event.data || event.data.type !== "result" || event.data.id !== id) return;
+      worker.removeEventListener("message", onMessage);
+      const answer = JSON.parse(event.data.json);
+      resolve(answer.ok ? answer.report.verdict : `error:${answer.code}`);
+    };
+    worker.addEventListener("message", onMessage);
+    worker.postMessage({
+      type: "validate", id, data: text, selected: data.default_environment, now_ms: Date.now(), csr: null,
+    });
+  });
+  const validate = window.nuvyBench ? window.nuvyBench.validate : useUi ? viaUi : viaWorker;
   const times = [];
   const verdicts = [];
   for (const text of texts) {
@@ -90,6 +119,7 @@ class RunResult:
     first_verdict: str
     steady_ms: list[float] = field(default_factory=list)
     steady_verdicts: list[str] = field(default_factory=list)
+    ui_ms: list[float] = field(default_factory=list)  # check + rendering through the page's UI
     fetches: list[Fetch] = field(default_factory=list)
 
 
@@ -116,7 +146,7 @@ def _fetches(responses: list[Response]) -> list[Fetch]:
     for response in responses:
         try:
             body = response.body()
-        except Exception:  # noqa: BLE001 - redirects and aborted loads have no body; they carry no bytes.
+        except Exception:  # Redirects and aborted loads have no body; they carry no bytes.
             body = b""
         sizes = response.request.sizes()
         fetched.append(Fetch(response.url, response.status, body, int(sizes.get("responseBodySize", 0))))
@@ -169,14 +199,17 @@ def run_once(
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         ready_ms = _wait_ready(page, url, errors)
-        first = page.evaluate(VALIDATE_ALL, texts[:1])
+        first = page.evaluate(VALIDATE_ALL, [texts[:1], False])
         result = RunResult(ready_ms, float(first["times"][0]), str(first["verdicts"][0]))
         if await_snapshot:
             _wait_snapshot(page, url)
         if steady:
-            measured: dict[str, Any] = page.evaluate(VALIDATE_ALL, texts)
+            measured: dict[str, Any] = page.evaluate(VALIDATE_ALL, [texts, False])
             result.steady_ms = [float(t) for t in measured["times"]]
             result.steady_verdicts = [str(v) for v in measured["verdicts"]]
+            if page.evaluate("!window.nuvyBench"):
+                shown: dict[str, Any] = page.evaluate(VALIDATE_ALL, [texts[:UI_SAMPLES], True])
+                result.ui_ms = [float(t) for t in shown["times"]]
         if record:
             page.wait_for_timeout(500)
             result.fetches = _fetches(responses)

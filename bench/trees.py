@@ -71,9 +71,9 @@ def _environments(site: Path) -> list[dict[str, str]]:
         entries = json.loads(path.read_text(encoding="utf-8"))
         return [{"id": e["id"], "name": e["name"], "ca_pem": e["ca_pem"]} for e in entries]
     # Older builds only embed the environments in the validator page's data block.
-    return [
-        {"id": e["id"], "name": e["name"], "ca_pem": e["ca_pem"]} for e in validator_data(site)["environments"]
-    ]
+    entries = validator_data(site)["environments"]
+    assert isinstance(entries, list)
+    return [{"id": e["id"], "name": e["name"], "ca_pem": e["ca_pem"]} for e in entries]
 
 
 def validator_data(site: Path) -> dict[str, object]:
@@ -93,7 +93,8 @@ def _stock_wheels(cache: Path) -> list[Path]:
         raise BenchSetupError(f"{ASN1CRYPTO_WHEEL} missing; run `nox -s build` to download the pinned wheel")
     validator_dir = cache / "validator"
     shutil.rmtree(validator_dir, ignore_errors=True)
-    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(validator_dir), str(ROOT)]
+    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(validator_dir)]
+    command.append(str(ROOT))
     try:
         # Without isolation when setuptools is at hand (fast, offline); otherwise pip fetches it.
         _run([*command, "--no-build-isolation"], "building the validator wheel")
@@ -169,7 +170,7 @@ def _build_optimized(site: Path, target: Path, cache: Path) -> None:
     ))
     worker = _worker_path(target)
     _run(["patch", "--silent", "--forward", str(worker), str(WORKER_PATCH)],
-         f"applying {WORKER_PATCH.name} to the built worker (regenerate the patch against site_assets/worker.js)")
+         f"applying {WORKER_PATCH.name} to the built worker (regenerate it against site_assets/worker.js)")
     page = target / "validator" / "index.html"
     html = page.read_text(encoding="utf-8")
     match = _DATA.search(html)
@@ -205,8 +206,8 @@ def prepare(site: Path, out: Path) -> Trees:
         _build_optimized(site, optimized_root, out)
         pages["optimized"] = (optimized_root, "/validator/")
         notes.append(
-            "The built site still loads stock Pyodide + an unpacked bundle; 'optimized' is the same site with "
-            "bench/proposed-worker.patch applied and the precompiled stdlib as the bundle."
+            "The built site still loads stock Pyodide + an unpacked bundle; 'optimized' is the same site "
+            "with bench/proposed-worker.patch applied and the precompiled stdlib as the bundle."
         )
     snapshot_pages = frozenset(
         name for name, (root, _) in pages.items()

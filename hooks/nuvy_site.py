@@ -28,7 +28,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if sys.path[:1] != [_PROJECT_ROOT]:
     sys.path.insert(0, _PROJECT_ROOT)
 
-from hooks import csp, guards, pages  # noqa: E402 - needs the path set above.
+from hooks import a11y, csp, guards, pages  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
 from hooks.runtime import RuntimePlan, VendorError, plan_runtime  # noqa: E402
 
@@ -97,14 +97,14 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
             raise PluginError(str(error)) from error
         data = pages.page_data(build.environments, build.runtime, page.url, build.limits, pems)
         output = output.replace(pages.DATA_MARKER, pages.data_script(data))
-    return _with_policy(output, f"docs/{page.file.src_uri}")
+    return _with_policy(a11y.name_search_dialog(output), f"docs/{page.file.src_uri}")
 
 
 def on_post_template(output_content: str, template_name: str, config: Any) -> str:
     # Theme pages such as 404.html are rendered outside on_post_page and need the policy too.
     if not template_name.endswith(".html"):
         return output_content
-    return _with_policy(output_content, template_name)
+    return _with_policy(a11y.name_search_dialog(output_content), template_name)
 
 
 def _copy_site_assets(root: Path, site_dir: Path) -> None:

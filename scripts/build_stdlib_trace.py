@@ -209,8 +209,22 @@ def needed_modules() -> list[str]:
     return sorted(found)
 
 
+# Packages compiled as written (optimize=0): ours and asn1crypto behave exactly as under CPython, and
+# Pyodide's own packages read docstrings at run time to document the JavaScript API.
+_KEEP_DOCSTRINGS = ("validator_py/", "asn1crypto/", "_pyodide/", "pyodide/")
+
+
+def _strippable(relative: str) -> bool:
+    return not relative.startswith(_KEEP_DOCSTRINGS)
+
+
 def pack(origins: list[str], optimize: int) -> bytes:
-    """Compile each origin to an unchecked hash-based .pyc and store them in a deterministic zip."""
+    """Compile each origin to an unchecked hash-based .pyc and store them in a deterministic zip.
+
+    ``optimize`` applies to the rest of the standard library: 2 drops docstrings and asserts, which the
+    standard library is tested without (CPython runs its test suite under -OO) and which are ~15% of the
+    bytecode the page downloads.
+    """
     import importlib.util  # noqa: PLC0415
     import io  # noqa: PLC0415
     import zipfile  # noqa: PLC0415
@@ -228,7 +242,8 @@ def pack(origins: list[str], optimize: int) -> bytes:
                     source = handle.read()
             # The code object's file name is where zipimport would have found the source, so tracebacks
             # read the same as with the stock runtime.
-            code = compile(source, f"{STDLIB_ZIP}/{relative}", "exec", dont_inherit=True, optimize=optimize)
+            level = optimize if _strippable(relative) else 0
+            code = compile(source, f"{STDLIB_ZIP}/{relative}", "exec", dont_inherit=True, optimize=level)
             # Unchecked hash-based pycs carry no timestamp (deterministic) and zipimport never looks for
             # the missing source.
             entries[relative[: -len(".py")] + ".pyc"] = bytes(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +20,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests import pki as _pki  # noqa: E402 - needs the path set above.
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
 
 
 @dataclass(frozen=True)
@@ -41,3 +46,16 @@ def pki() -> NuvyPKI:
 @pytest.fixture(scope="session")
 def now() -> dt.datetime:
     return _pki.NOW
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The one sync Playwright driver of the session, shared by every browser test package.
+
+    Only one sync driver can run per thread: a second ``sync_playwright()`` while this one is alive fails
+    with "Sync API inside the asyncio loop", so no test package may start its own.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

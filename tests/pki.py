@@ -19,14 +19,15 @@ API (stable, other test packages import it)::
     csr = pki.make_csr(cn="client-name")              # same defaults as make_client
     leaf_for_csr = pki.make_client(qa, key=csr.key)   # a certificate for that CSR's key
     crl = pki.make_crl(qa, [leaf.cert.serial_number])
+    cert = pki.issue(qa, csr.csr.subject, csr.csr.public_key())  # sign a CSR whose key is elsewhere
 
     leaf.cert / leaf.key / leaf.pem (str) / leaf.der (bytes) / leaf.key_pem (str, in memory only)
     leaf.write_to(tmp_path, "leaf")  -> Path of tmp_path / "leaf.pem"  (certificate only)
 
 Key types (``key_type``): ``rsa1024``, ``rsa2048``, ``rsa3072``, ``rsa4096``, ``ec256``, ``ec384``,
-``ed25519``. ``make_ca`` also accepts ``key_type="rsa"`` with ``key_size``. Keys are cached per
-``(key_type, key_slot)`` for the whole process, because RSA-4096 generation is slow on small
-machines; pass a different ``key_slot`` to get an independent key of the same type.
+``ed25519``. ``make_ca`` also accepts ``key_type="rsa"`` with ``key_size``, or an explicit ``key``. Keys
+are cached per ``(key_type, key_slot)`` for the whole process, because RSA-4096 generation is slow on
+small machines; pass a different ``key_slot`` to get an independent key of the same type.
 
 Hashes: ``SHA1``, ``SHA256``, ``SHA384``, ``SHA512``, ``MD5``; ``pss=True`` signs with RSA-PSS.
 """
@@ -44,7 +45,10 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+    CertificatePublicKeyTypes,
+)
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 UTC = dt.UTC
@@ -173,81 +177,83 @@ def _sign_csr(
     return x509.load_der_x509_csr(rebuilt.dump())
 
 
-def _key_pem(key: CertificateIssuerPrivateKeyTypes) -> str:
+def key_pem(key: CertificateIssuerPrivateKeyTypes) -> str:
+    """The key as unencrypted PKCS#8 PEM, in memory; write it only into a tmp directory."""
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
 
 
+class _Encoded:
+    """``pem`` and ``der`` for a value that holds one pyca/cryptography object with ``public_bytes``."""
+
+    def _public(self) -> x509.Certificate | x509.CertificateSigningRequest | x509.CertificateRevocationList:
+        raise NotImplementedError
+
+    @property
+    def pem(self) -> str:
+        return self._public().public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def der(self) -> bytes:
+        return self._public().public_bytes(serialization.Encoding.DER)
+
+    def _write(self, path: Path) -> Path:
+        path.write_text(self.pem)
+        return path
+
+
 @dataclass(frozen=True)
-class Issued:
+class Issued(_Encoded):
     """A certificate and the key of its subject."""
 
     cert: x509.Certificate
     key: CertificateIssuerPrivateKeyTypes
     name: str = ""
 
-    @property
-    def pem(self) -> str:
-        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def der(self) -> bytes:
-        return self.cert.public_bytes(serialization.Encoding.DER)
+    def _public(self) -> x509.Certificate:
+        return self.cert
 
     @property
     def key_pem(self) -> str:
-        return _key_pem(self.key)
+        return key_pem(self.key)
 
     def write_to(self, directory: Path, stem: str | None = None) -> Path:
         """Write the certificate (never the key) as PEM into a tmp directory."""
-        path = directory / f"{stem or self.name or 'cert'}.pem"
-        path.write_text(self.pem)
-        return path
+        return self._write(directory / f"{stem or self.name or 'cert'}.pem")
 
 
 @dataclass(frozen=True)
-class CSR:
+class CSR(_Encoded):
     """A certificate signing request and its key."""
 
     csr: x509.CertificateSigningRequest
     key: CertificateIssuerPrivateKeyTypes
 
-    @property
-    def pem(self) -> str:
-        return self.csr.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def der(self) -> bytes:
-        return self.csr.public_bytes(serialization.Encoding.DER)
+    def _public(self) -> x509.CertificateSigningRequest:
+        return self.csr
 
     @property
     def key_pem(self) -> str:
-        return _key_pem(self.key)
+        return key_pem(self.key)
 
     def write_to(self, directory: Path, stem: str = "client") -> Path:
-        path = directory / f"{stem}.csr"
-        path.write_text(self.pem)
-        return path
+        """Write the CSR (never the key) as PEM into a tmp directory."""
+        return self._write(directory / f"{stem}.csr")
 
 
 @dataclass(frozen=True)
-class CRL:
+class CRL(_Encoded):
+    """A certificate revocation list and the serials it revokes."""
+
     crl: x509.CertificateRevocationList
     revoked: tuple[int, ...] = field(default=())
 
-    @property
-    def pem(self) -> str:
-        return self.crl.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def der(self) -> bytes:
-        return self.crl.public_bytes(serialization.Encoding.DER)
+    def _public(self) -> x509.CertificateRevocationList:
+        return self.crl
 
     def write_to(self, directory: Path, stem: str = "ca") -> Path:
-        path = directory / f"{stem}.crl.pem"
-        path.write_text(self.pem)
-        return path
+        return self._write(directory / f"{stem}.crl.pem")
 
 
 def subject_name(
@@ -273,6 +279,7 @@ def make_ca(
     key_size: int = 4096,
     key_type: str = "rsa",
     key_slot: int | None = None,
+    key: CertificateIssuerPrivateKeyTypes | None = None,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     parent: Issued | None = None,
@@ -285,10 +292,12 @@ def make_ca(
     """A CA certificate: self-signed when ``parent`` is None, otherwise issued by ``parent``.
 
     ``key_slot`` defaults to a slot derived from the name, so two CAs with different names never
-    share a key by accident. ``ca=False`` builds a "CA" without basicConstraints CA:TRUE (a defect).
+    share a key by accident; ``key`` overrides both. ``ca=False`` builds a "CA" without basicConstraints
+    CA:TRUE (a defect).
     """
-    slot = key_slot if key_slot is not None else zlib.crc32(name.encode()) & 0xFFFF
-    key = private_key(_ca_key_type(key_type, key_size), slot)
+    if key is None:
+        slot = key_slot if key_slot is not None else zlib.crc32(name.encode()) & 0xFFFF
+        key = private_key(_ca_key_type(key_type, key_size), slot)
     subject = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nuvy Test"),
@@ -344,17 +353,47 @@ def make_client(
 ) -> Issued:
     """A client certificate issued by ``ca`` with the guide's profile unless told otherwise.
 
+    The options are those of ``issue``; ``key`` (or ``key_type`` and ``key_slot``) is the subject's key.
+    """
+    subject_key = key or private_key(key_type, key_slot)
+    cert = issue(
+        ca, subject or subject_name(cn=cn, c=c, o=o, ou=ou), subject_key.public_key(),
+        hash_alg=hash_alg, pss=pss, eku=eku, key_usage_flags=key_usage_flags, not_before=not_before,
+        not_after=not_after, extra_extensions=extra_extensions, signing_key=signing_key,
+        basic_constraints_ca=basic_constraints_ca, serial=serial, san=san,
+    )
+    return Issued(cert=cert, key=subject_key, name=cn or "client")
+
+
+def issue(
+    ca: Issued,
+    subject: x509.Name,
+    public_key: CertificatePublicKeyTypes,
+    *,
+    hash_alg: hashes.HashAlgorithm = SHA256,
+    pss: bool = False,
+    eku: Sequence[x509.ObjectIdentifier] | None = (CLIENT_AUTH,),
+    key_usage_flags: dict[str, bool] | None = None,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+    extra_extensions: Iterable[tuple[x509.ExtensionType, bool]] = (),
+    signing_key: CertificateIssuerPrivateKeyTypes | None = None,
+    basic_constraints_ca: bool | None = False,
+    serial: int | None = None,
+    san: Sequence[str] = (),
+) -> x509.Certificate:
+    """Sign a certificate for ``public_key`` as ``ca``, like Nuvy signs a CSR in guide step 5.
+
+    Only the public key is needed, so this also signs CSRs whose private key lives elsewhere.
     ``eku=None`` omits the EKU extension; ``key_usage_flags=None`` means the guide's KU, ``{}`` omits KU;
     ``basic_constraints_ca=None`` omits basicConstraints; ``signing_key`` signs with another key while
     keeping ``ca``'s subject as the issuer name (a forgery).
     """
-    subject_key = key or private_key(key_type, key_slot)
-    signer = signing_key or ca.key
     builder = (
         x509.CertificateBuilder()
-        .subject_name(subject or subject_name(cn=cn, c=c, o=o, ou=ou))
+        .subject_name(subject)
         .issuer_name(ca.cert.subject)
-        .public_key(subject_key.public_key())
+        .public_key(public_key)
         .serial_number(serial if serial is not None else next(_serials))
         .not_valid_before(not_before or NOW - 30 * DAY)
         .not_valid_after(not_after or NOW + YEAR)
@@ -377,8 +416,7 @@ def make_client(
     )
     for ext, critical in extra_extensions:
         builder = builder.add_extension(ext, critical=critical)
-    cert = _sign_cert(builder, signer, hash_alg, pss)
-    return Issued(cert=cert, key=subject_key, name=cn or "client")
+    return _sign_cert(builder, signing_key or ca.key, hash_alg, pss)
 
 
 def make_csr(

@@ -9,14 +9,8 @@ from dataclasses import dataclass
 from .model import CRL, Certificate
 from .names import NameInfo
 from .policy import Policy
-from .profile import PROFILE_CHECKS, HasCertificate, HasSubject, subject_checks
-from .report import Status
-from .runner import Check, Outcome, Verified, unverified_reason
-
-P = Status.PASS
-W = Status.WARN
-F = Status.FAIL
-NA = Status.NOT_APPLICABLE
+from .profile import PROFILE_CHECKS, subject_checks
+from .runner import NA, Check, F, Outcome, P, Verified, W, day, unverified_reason
 
 
 @dataclass(frozen=True)
@@ -46,10 +40,6 @@ class CertContext:
     @property
     def subject(self) -> NameInfo:
         return self.cert.subject
-
-
-def day(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _issuer_matches(context: CertContext) -> Outcome:
@@ -172,25 +162,12 @@ def _revocation(context: CertContext) -> Outcome:
             f"The certificate (serial {context.cert.serial_hex}) was revoked by {env.label}{on}. "
             "Stop using it; generate a new key and CSR and ask Nuvy for a new certificate (guide step 9)."
         )
-    stale = crl.next_update is not None and crl.next_update < context.at
-    if stale:
-        assert crl.next_update is not None
+    if crl.next_update is not None and crl.next_update < context.at:
         return W, (
             f"Not listed as revoked, but the CRL is out of date (next update was {day(crl.next_update)}). "
             "Download a current CRL."
         )
     return P, f"Not revoked: the serial is not on the CRL of {env.label} (issued {day(crl.this_update)})."
-
-
-def _cert_subject_checks() -> list[Check[CertContext]]:
-    # The subject checks only read ``.subject``, which CertContext has.
-    checks: list[Check[HasSubject]] = subject_checks(required=False, what="certificate")
-    return [Check(check.id, check.title, check.run) for check in checks]
-
-
-def _profile() -> list[Check[CertContext]]:
-    checks: list[Check[HasCertificate]] = PROFILE_CHECKS
-    return [Check(check.id, check.title, check.run) for check in checks]
 
 
 CERTIFICATE_CHECKS: list[Check[CertContext]] = [
@@ -199,8 +176,9 @@ CERTIFICATE_CHECKS: list[Check[CertContext]] = [
     Check("environment.issuer", "Issued by the selected environment", _environment),
     Check("validity.period", "Valid at the checked time", _validity),
     Check("validity.expiring_soon", "Not about to expire", _expiring),
-    *_profile(),
-    *_cert_subject_checks(),
+    *PROFILE_CHECKS,
+    # Nuvy chose the certificate's subject, so a missing C, O or OU only warns here.
+    *subject_checks(required=False, what="certificate"),
     Check("revocation.crl_signature", "CRL signature", _crl_signature),
     Check("revocation.status", "Not revoked", _revocation),
 ]

@@ -120,13 +120,15 @@ def _run(args: argparse.Namespace) -> Report:
         raise UsageError("--warn-days must be zero or positive.")
     data = [_read(path) for path in args.files]
     csr = _read(args.csr) if args.csr else None
+    policy = Policy(warn_days=args.warn_days)
+    at = _moment(args.at)
     try:
-        policy = Policy(warn_days=args.warn_days)
-        return validate(data, envs, selected=selected, at=_moment(args.at), policy=policy, csr=csr)
-    except ValueError as error:
-        if isinstance(error, InputError):
-            raise
-        # validate raises ValueError for a certificate with no environment to check it against.
+        return validate(data, envs, selected=selected, at=at, policy=policy, csr=csr)
+    except InputError:
+        raise
+    except ValueError:
+        # Past the input boundary, validate raises ValueError only for a certificate with no environment
+        # to check it against: here, no --ca was given.
         raise UsageError(
             "A certificate is checked against a Nuvy CA: add --ca FILE "
             "(or --ca qa=FILE --ca production=FILE)."

@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from .model import CSR
 from .names import NameInfo
 from .policy import Policy
-from .profile import NEW_KEY, HasSubject, key_strength, signature_hash, subject_checks
-from .report import Status
-from .runner import Check, Outcome, Verified, unverified_reason
-
-P = Status.PASS
-F = Status.FAIL
+from .profile import NEW_KEY, key_strength, signature_hash, subject_checks
+from .runner import Check, F, Outcome, P, Verified, unverified_reason
 
 REGENERATE = (
     'Regenerate it: openssl req -new -sha256 -key nuvy-client.key -out nuvy-client.csr '
@@ -59,15 +55,11 @@ def _not_ca(context: CSRContext) -> Outcome:
     return P, "The CSR does not request a CA certificate."
 
 
-def _subject() -> list[Check[CSRContext]]:
-    checks: list[Check[HasSubject]] = subject_checks(required=True, what="CSR")
-    return [Check(check.id, check.title, check.run) for check in checks]
-
-
 CSR_CHECKS: list[Check[CSRContext]] = [
     Check("csr.signature", "CSR self-signature", _signature),
     Check("key.strength", "Key strength", _key),
     Check("signature.hash", "Signature hash", _hash),
-    *_subject(),
+    # The CSR's subject is what Nuvy will sign, so every field of the guide's subject is required.
+    *subject_checks(required=True, what="CSR"),
     Check("csr.not_ca", "Does not request a CA", _not_ca),
 ]

@@ -8,19 +8,14 @@ from typing import Protocol
 from .model import Certificate, PublicKey
 from .names import NameInfo
 from .policy import SUPPORTED_CURVES, Policy
-from .report import Status
-from .runner import Check, Outcome
+from .runner import NA, Check, F, Outcome, P, W
 from .signatures import SignatureAlgorithm
-
-P = Status.PASS
-W = Status.WARN
-F = Status.FAIL
-NA = Status.NOT_APPLICABLE
 
 NEW_KEY = (
     "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client.key 2048`, "
     "then `openssl req -new -sha256 -key nuvy-client.key ...`)"
 )
+REISSUE = "Ask Nuvy to re-issue the certificate"
 
 # Extensions whose meaning the validator (and every TLS stack Nuvy runs) understands; RFC 5280 §4.2
 # says a certificate with an unrecognised critical extension must be rejected.
@@ -45,11 +40,20 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 class HasCertificate(Protocol):
+    """What the certificate profile checks read; certificate and chain contexts both have it."""
+
     @property
     def cert(self) -> Certificate: ...
 
     @property
     def policy(self) -> Policy: ...
+
+
+class HasSubject(Protocol):
+    """What the subject checks read; certificate and CSR contexts both have it."""
+
+    @property
+    def subject(self) -> NameInfo: ...
 
 
 def key_strength(key: PublicKey, policy: Policy, fix: str) -> Outcome:
@@ -188,14 +192,6 @@ def subject_checks(required: bool, what: str) -> list[Check[HasSubject]]:
         field("O", "company name"),
         field("OU", "environment, e.g. Production"),
     ]
-
-
-class HasSubject(Protocol):
-    @property
-    def subject(self) -> NameInfo: ...
-
-
-REISSUE = "Ask Nuvy to re-issue the certificate"
 
 
 def _key_strength_cert(context: HasCertificate) -> Outcome:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .report import CheckResult, Status
 
-Context = TypeVar("Context")
+# Contravariant: a check written for "anything with a certificate and a policy" (the shared profile) is
+# also a check for every richer context, so certificate, CSR and chain lists can include it as it is.
+Context_contra = TypeVar("Context_contra", contravariant=True)
 Outcome = tuple[Status, str]
+
+# Short names for the statuses, so that check functions read as a table of outcomes: ``return F, "..."``.
+P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
 
 # A verified signature: True/False from the backend, None when the backend cannot check that algorithm,
 # or a sentence fragment saying why no request could even be built (e.g. an MD5 signature).
@@ -17,13 +23,13 @@ Verified = bool | None | str
 
 
 @dataclass(frozen=True)
-class Check(Generic[Context]):
+class Check(Generic[Context_contra]):
     id: str
     title: str
-    run: Callable[[Context], Outcome]
+    run: Callable[[Context_contra], Outcome]
 
 
-def run_checks(checks: Sequence[Check[Context]], context: Context) -> tuple[CheckResult, ...]:
+def run_checks(checks: Sequence[Check[Context_contra]], context: Context_contra) -> tuple[CheckResult, ...]:
     results = []
     for check in checks:
         try:
@@ -37,6 +43,11 @@ def run_checks(checks: Sequence[Check[Context]], context: Context) -> tuple[Chec
             )
         results.append(CheckResult(id=check.id, status=status, message=message, title=check.title))
     return tuple(results)
+
+
+def day(moment: dt.datetime) -> str:
+    """A moment as messages show it: UTC to the minute, whatever zone the caller's clock was in."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def unverified_reason(verified: Verified) -> str:

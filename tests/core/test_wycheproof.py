@@ -42,6 +42,16 @@ def _cases(name: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     return [(group, test) for group in _load(name)["testGroups"] for test in group["tests"]]
 
 
+def _request(group: dict[str, Any], test: dict[str, Any], **algorithm: Any) -> SignatureRequest:
+    """One vector as the pipeline would ask it; ``algorithm`` gives scheme, hash, salt_length, curve."""
+    return SignatureRequest(
+        **{"salt_length": None, "curve": None, **algorithm},
+        spki_der=bytes.fromhex(group["publicKeyDer"]),
+        message=bytes.fromhex(test["msg"]),
+        signature=bytes.fromhex(test["sig"]),
+    )
+
+
 def _assert_result(request: SignatureRequest, test: dict[str, Any]) -> None:
     verified = verify_now(request)
     if test["result"] == "valid":
@@ -57,15 +67,7 @@ def test_rsa_pkcs1v15_sha256(name: str) -> None:
     cases = _cases(name)
     assert len(cases) > 50
     for group, test in cases:
-        request = SignatureRequest(
-            scheme="rsa-pkcs1v15",
-            hash="sha256",
-            salt_length=None,
-            curve=None,
-            spki_der=bytes.fromhex(group["publicKeyDer"]),
-            message=bytes.fromhex(test["msg"]),
-            signature=bytes.fromhex(test["sig"]),
-        )
+        request = _request(group, test, scheme="rsa-pkcs1v15", hash="sha256")
         _assert_result(request, test)
 
 
@@ -75,15 +77,7 @@ def test_rsa_pss_sha256(name: str) -> None:
     assert cases
     for group, test in cases:
         assert group["mgfSha"] == "SHA-256"
-        request = SignatureRequest(
-            scheme="rsa-pss",
-            hash="sha256",
-            salt_length=group["sLen"],
-            curve=None,
-            spki_der=bytes.fromhex(group["publicKeyDer"]),
-            message=bytes.fromhex(test["msg"]),
-            signature=bytes.fromhex(test["sig"]),
-        )
+        request = _request(group, test, scheme="rsa-pss", hash="sha256", salt_length=group["sLen"])
         _assert_result(request, test)
 
 
@@ -92,29 +86,13 @@ def test_ecdsa_der(name: str, curve: str, hash_name: str) -> None:
     cases = _cases(name)
     assert len(cases) > 100
     for group, test in cases:
-        request = SignatureRequest(
-            scheme="ecdsa",
-            hash=hash_name,  # type: ignore[arg-type]
-            salt_length=None,
-            curve=curve,  # type: ignore[arg-type]
-            spki_der=bytes.fromhex(group["publicKeyDer"]),
-            message=bytes.fromhex(test["msg"]),
-            signature=bytes.fromhex(test["sig"]),
-        )
+        request = _request(group, test, scheme="ecdsa", hash=hash_name, curve=curve)
         _assert_result(request, test)
 
 
 def test_the_async_verifier_gives_the_same_answer_without_an_event_loop() -> None:
     group, test = _cases(RSA_FILES[0])[0]
-    request = SignatureRequest(
-        scheme="rsa-pkcs1v15",
-        hash="sha256",
-        salt_length=None,
-        curve=None,
-        spki_der=bytes.fromhex(group["publicKeyDer"]),
-        message=bytes.fromhex(test["msg"]),
-        signature=bytes.fromhex(test["sig"]),
-    )
+    request = _request(group, test, scheme="rsa-pkcs1v15", hash="sha256")
     assert asyncio.run(CryptographyVerifier().verify(request)) is True
 
 

@@ -3,7 +3,8 @@
 The site is built once per session with ``mkdocs build --strict`` into a tmp directory, unless
 ``NUVY_SITE_DIR`` points at a site nox already built. ``scripts/serve.py`` applies the site's
 ``_headers``, so the Content-Security-Policy is a real response header for the page and for the worker.
-Pyodide takes several seconds to start here, so each test module opens one browser and one page.
+The Playwright driver itself is shared from tests/conftest.py. Pyodide takes several seconds to start
+here, so each test module opens one browser and one page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Playwright, sync_playwright
 
 from scripts.serve import SiteServer, serve_in_thread
 
@@ -45,9 +45,3 @@ def site_server(site_dir: Path) -> Iterator[tuple[SiteServer, str]]:
     server, base_url = serve_in_thread(site_dir)
     yield server, base_url
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer
-from tests.e2e.validator_page import CHROMIUM, CHROMIUM_ARGS, ValidatorPage
+from tests.e2e.validator_page import ValidatorPage, opened_validator_page
 
 pytestmark = pytest.mark.e2e
 
@@ -23,13 +23,8 @@ NO_DNS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 @pytest.fixture(scope="module")
 def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    server, base_url = site_server
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, NO_DNS])
-    page = ValidatorPage(browser, server, base_url)
-    page.open()
-    yield page
-    page.close()
-    browser.close()
+    with opened_validator_page(playwright, site_server, NO_DNS) as page:
+        yield page
 
 
 def test_outside_hosts_really_are_unreachable(vp: ValidatorPage) -> None:

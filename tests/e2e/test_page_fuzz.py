@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer
-from tests.e2e.validator_page import CHROMIUM, CHROMIUM_ARGS, ValidatorPage
+from tests.e2e.validator_page import ValidatorPage, opened_validator_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -136,13 +136,8 @@ def fuzz_inputs(samples: dict[str, str]) -> list[tuple[str, bytes]]:
 
 @pytest.fixture(scope="module")
 def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    server, base_url = site_server
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    page = ValidatorPage(browser, server, base_url)
-    page.open()
-    yield page
-    page.close()
-    browser.close()
+    with opened_validator_page(playwright, site_server) as page:
+        yield page
 
 
 def test_every_fuzzed_input_gets_a_prompt_answer_and_the_worker_survives(vp: ValidatorPage) -> None:

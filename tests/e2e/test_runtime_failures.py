@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, Route
 
 from scripts.serve import SiteServer
-from tests.e2e.validator_page import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import launch_chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ DATA_SCRIPT = re.compile(r'(<script type="application/json" id="nuvy-data">)(.*?
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch_chromium(playwright)
     yield browser
     browser.close()
 

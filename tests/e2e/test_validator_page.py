@@ -22,7 +22,7 @@ from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer
 from tests import pki
-from tests.e2e.validator_page import CHROMIUM, CHROMIUM_ARGS, ValidatorPage
+from tests.e2e.validator_page import ValidatorPage, opened_validator_page
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +31,8 @@ BEGIN = "-----BEGIN "  # Built at run time so no committed file contains a priva
 
 @pytest.fixture(scope="module")
 def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    server, base_url = site_server
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    page = ValidatorPage(browser, server, base_url)
-    page.open()
-    yield page
-    page.close()
-    browser.close()
+    with opened_validator_page(playwright, site_server) as page:
+        yield page
 
 
 @pytest.fixture(autouse=True)

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Request, Route
 
 from scripts.serve import SiteServer
+from tests.browser import launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 READY_TIMEOUT_MS = 60_000
 MATERIAL_PALETTE_KEY = "/.__palette"
 RESULT_TIMEOUT_MS = 10_000
@@ -266,3 +263,25 @@ class ValidatorPage:
 
     def close(self) -> None:
         self.context.close()
+
+
+@contextmanager
+def opened_validator_page(
+    playwright: Playwright, site_server: tuple[SiteServer, str], *chromium_args: str
+) -> Iterator[ValidatorPage]:
+    """A fresh Chromium with the validator page open and ready; closes both afterwards.
+
+    Each test module opens its own, because Pyodide's start-up is the slow part and one page per module
+    keeps a failure in one module from leaking state into the next.
+    """
+    server, base_url = site_server
+    browser = launch_chromium(playwright, *chromium_args)
+    try:
+        page = ValidatorPage(browser, server, base_url)
+        page.open()
+        try:
+            yield page
+        finally:
+            page.close()
+    finally:
+        browser.close()

@@ -18,13 +18,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from tests.pki import key_pem
+
 from . import mapping
 from .blocks import SHELL_LANGUAGES, CodeBlock
 from .nginx import NginxServer
 from .pki import (
     TestPki,
     issue_client_certificate,
-    key_pem,
     make_ca,
     rsa_key,
     sign_csr,
@@ -92,8 +93,8 @@ def _partner_files(workdir: Path, pki: TestPki) -> None:
     subject = x509.Name.from_rfc4514_string("CN=example-client,O=Example Client,C=BR")
     leaf = issue_client_certificate(intermediate, subject, rsa_key("client").public_key(), pki.now)
     (workdir / "partner-client.crt").write_bytes(leaf)
-    (workdir / "partner-intermediate.crt").write_bytes(intermediate.pem)
-    (workdir / "partner-root.crt").write_bytes(root.pem)
+    (workdir / "partner-intermediate.crt").write_text(intermediate.pem)
+    (workdir / "partner-root.crt").write_text(root.pem)
 
 
 def _write_keystore(path: Path, certificate_pem: bytes, key: rsa.RSAPrivateKey) -> None:
@@ -113,8 +114,8 @@ def prepare_workdir(stage: Stage, workdir: Path, fault: Fault | None = None) -> 
     """Put the files the guide names where it says, valid or with one fault; returns the server trust file."""
     pki = stage.pki
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / mapping.CLIENT_CA_NAME).write_bytes(pki.client_ca.pem)
-    (workdir / mapping.SERVER_CA_NAME).write_bytes(pki.server_ca.pem)
+    (workdir / mapping.CLIENT_CA_NAME).write_text(pki.client_ca.pem)
+    (workdir / mapping.SERVER_CA_NAME).write_text(pki.server_ca.pem)
     subject = x509.Name.from_rfc4514_string("CN=example-client,OU=QA,O=Example Client,C=BR")
     (workdir / mapping.CLIENT_CSR_NAME).write_bytes(_client_csr_pem(subject))
     issuer = pki.other_ca if fault is Fault.OTHER_CA else pki.client_ca
@@ -128,7 +129,7 @@ def prepare_workdir(stage: Stage, workdir: Path, fault: Fault | None = None) -> 
     _partner_files(workdir, pki)
     if fault is Fault.WRONG_TRUST:
         # The classic mistake: the Nuvy client CA given as the anchor for the server's certificate.
-        (workdir / mapping.SERVER_CA_NAME).write_bytes(pki.client_ca.pem)
+        (workdir / mapping.SERVER_CA_NAME).write_text(pki.client_ca.pem)
         return workdir / mapping.CLIENT_CA_NAME
     return pki.server_ca_file
 

@@ -7,101 +7,52 @@ only into pytest's temporary directories.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from tests import pki as test_pki
 
 from .mapping import REAL_HOSTS
 
-PrivateKey = rsa.RSAPrivateKey
+# The guide's certificates live on the real clock (nginx, curl and Java check them against it), so every
+# helper here takes ``now`` instead of the fixed ``tests.pki.NOW``; the building itself is tests/pki.py's.
+Authority = test_pki.Issued
 
 
-@cache
-def rsa_key(label: str, bits: int = 2048) -> PrivateKey:
-    """One key per label and size for the whole session, because RSA generation is the slow part."""
-    del label  # The label only keys the cache, so that different roles get different keys.
-    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-
-
-def _name(common_name: str, organisation: str = "Nuvy Test") -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
-
-
-@dataclass(frozen=True)
-class Authority:
-    """A CA certificate with its key; it issues the test server and client certificates."""
-
-    certificate: x509.Certificate
-    key: PrivateKey
-
-    @property
-    def pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
+def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """One key per label and size for the whole session, from tests/pki.py's cache of slow RSA keys."""
+    key = test_pki.private_key(f"rsa{bits}", zlib.crc32(label.encode()))
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
 
 
 def make_ca(
-    common_name: str, key: PrivateKey, now: dt.datetime, issuer: Authority | None = None,
+    common_name: str, key: rsa.RSAPrivateKey, now: dt.datetime, issuer: Authority | None = None,
 ) -> Authority:
-    """A self-signed root, or an intermediate when an issuer is given."""
-    name = _name(common_name)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(issuer.certificate.subject if issuer else name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0 if issuer else 1), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(issuer.key if issuer else key, hashes.SHA256())
+    """A self-signed root (pathLen 1), or an intermediate (pathLen 0) when an issuer is given."""
+    return test_pki.make_ca(
+        common_name, key=key, parent=issuer, path_length=0 if issuer else 1,
+        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=3650),
     )
-    return Authority(certificate, key)
 
 
-def _leaf_builder(
+def _leaf(
     issuer: Authority, subject: x509.Name, public_key: rsa.RSAPublicKey, not_before: dt.datetime,
-    not_after: dt.datetime,
-) -> x509.CertificateBuilder:
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=True,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False,
-        )
+    not_after: dt.datetime, *, eku: x509.ObjectIdentifier = test_pki.CLIENT_AUTH, san: Sequence[str] = (),
+) -> bytes:
+    """A PEM end-entity certificate with the guide's key usage and a subject key identifier."""
+    ski = x509.SubjectKeyIdentifier.from_public_key(public_key)
+    certificate = test_pki.issue(
+        issuer, subject, public_key, not_before=not_before, not_after=not_after, eku=(eku,), san=san,
+        extra_extensions=[(ski, False)],
     )
+    return certificate.public_bytes(serialization.Encoding.PEM)
 
 
 def issue_client_certificate(
@@ -115,12 +66,7 @@ def issue_client_certificate(
         not_before, not_after = now - dt.timedelta(days=400), now - dt.timedelta(days=35)
     else:
         not_before, not_after = now - dt.timedelta(minutes=5), now + dt.timedelta(days=365)
-    certificate = (
-        _leaf_builder(issuer, subject, public_key, not_before, not_after)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-        .sign(issuer.key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM)
+    return _leaf(issuer, subject, public_key, not_before, not_after)
 
 
 def sign_csr(issuer: Authority, csr_pem: bytes, now: dt.datetime, *, expired: bool = False) -> bytes:
@@ -134,31 +80,19 @@ def sign_csr(issuer: Authority, csr_pem: bytes, now: dt.datetime, *, expired: bo
     return issue_client_certificate(issuer, csr.subject, public_key, now, expired=expired)
 
 
-def issue_server_certificate(issuer: Authority, key: PrivateKey, now: dt.datetime) -> bytes:
+def issue_server_certificate(issuer: Authority, key: rsa.RSAPrivateKey, now: dt.datetime) -> bytes:
     """The API's TLS certificate: both real host names as SANs, so hostname checks stay on in the samples."""
-    certificate = (
-        _leaf_builder(
-            issuer, _name(REAL_HOSTS[0]), key.public_key(), now - dt.timedelta(minutes=5),
-            now + dt.timedelta(days=30),
-        )
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(host) for host in REAL_HOSTS]), critical=False,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .sign(issuer.key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM)
-
-
-def key_pem(key: PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
+    return _leaf(
+        issuer, test_pki.subject_name(cn=REAL_HOSTS[0], o="Nuvy Test", ou=None), key.public_key(),
+        now - dt.timedelta(minutes=5), now + dt.timedelta(days=30),
+        eku=test_pki.SERVER_AUTH, san=REAL_HOSTS,
     )
 
 
-def write_private(path: Path, data: bytes) -> Path:
+def write_private(path: Path, data: str) -> Path:
     """Write a key readable only by its owner, as the guide asks users to do."""
-    path.write_bytes(data)
+    path.touch(mode=0o600)
+    path.write_text(data)
     path.chmod(0o600)
     return path
 
@@ -206,10 +140,10 @@ def build_pki(root: Path, now: dt.datetime) -> TestPki:
         other_ca=make_ca("Some Other CA", rsa_key("other-ca"), now),
         now=now,
     )
-    pki.server_ca_file.write_bytes(pki.server_ca.pem)
-    pki.client_ca_file.write_bytes(pki.client_ca.pem)
-    pki.other_ca_file.write_bytes(pki.other_ca.pem)
+    pki.server_ca_file.write_text(pki.server_ca.pem)
+    pki.client_ca_file.write_text(pki.client_ca.pem)
+    pki.other_ca_file.write_text(pki.other_ca.pem)
     server_key = rsa_key("server")
     pki.server_cert_file.write_bytes(issue_server_certificate(pki.server_ca, server_key, now))
-    write_private(pki.server_key_file, key_pem(server_key))
+    write_private(pki.server_key_file, test_pki.key_pem(server_key))
     return pki

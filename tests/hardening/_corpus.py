@@ -76,7 +76,7 @@ def defect_matrix(envs: Environments) -> list[Item]:
         "Partner RSA Intermediate", parent=qa, key_type="rsa2048", key_slot=33, path_length=0
     )
     rsa_leaf = pki.make_client(rsa_inter, key_slot=34)
-    matrix = [
+    matrix: list[tuple[str, str | bytes]] = [
         ("valid", pki.make_client(qa).pem),
         ("valid_for_production", pki.make_client(prod).pem),
         ("expired", pki.make_client(qa, not_before=now - pki.YEAR, not_after=now - pki.DAY).pem),

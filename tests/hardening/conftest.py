@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright
 
-from tests.hardening import _browser, _site
+from tests.browser import launch_chromium
+from tests.hardening import _site
 from tests.hardening._harness import PyodideHarness, pyodide_harness
 
 
@@ -22,18 +23,9 @@ def runtime(site_dir: Path) -> _site.RuntimeUrls:
     return _site.runtime_urls(site_dir)
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    # Only one sync Playwright driver can run per thread. This fixture belongs in tests/conftest.py so
-    # that tests/e2e, tests/site and this package share it; until it moves there, running this package
-    # after another package's live driver fails with "Sync API inside the asyncio loop".
-    with sync_playwright() as driver:
-        yield driver
-
-
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = _browser.launch(playwright)
+    chromium = launch_chromium(playwright)
     try:
         yield chromium
     finally:
