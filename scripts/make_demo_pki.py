@@ -160,24 +160,19 @@ def build_outputs(now: dt.datetime) -> dict[str, bytes]:
     return outputs
 
 
+def _partner_name(common_name: str) -> x509.Name:
+    return _name(
+        (NameOID.COUNTRY_NAME, "US"),
+        (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
+        (NameOID.COMMON_NAME, common_name),
+    )
+
+
 def _partner_chain(now: dt.datetime) -> bytes:
     # A fictional partner PKI for step 12: leaf first, then the intermediate, then the root.
-    root = make_ca(
-        _name(
-            (NameOID.COUNTRY_NAME, "US"),
-            (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
-            (NameOID.COMMON_NAME, "Example Partner Root CA"),
-        ),
-        now=now,
-        bits=CLIENT_KEY_BITS,
-        path_length=1,
-    )
+    root = make_ca(_partner_name("Example Partner Root CA"), now=now, bits=CLIENT_KEY_BITS, path_length=1)
     intermediate = make_ca(
-        _name(
-            (NameOID.COUNTRY_NAME, "US"),
-            (NameOID.ORGANIZATION_NAME, "Example Partner (demo)"),
-            (NameOID.COMMON_NAME, "Example Partner Issuing CA 1"),
-        ),
+        _partner_name("Example Partner Issuing CA 1"),
         now=now,
         bits=CLIENT_KEY_BITS,
         parent=root,

@@ -40,7 +40,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -328,6 +328,22 @@ def make_ca(
     return Issued(cert=cert, key=key, name=name)
 
 
+class IssueOptions(TypedDict, total=False):
+    """The options of ``issue``, which ``make_client`` passes on unchanged."""
+
+    hash_alg: hashes.HashAlgorithm
+    pss: bool
+    eku: Sequence[x509.ObjectIdentifier] | None
+    key_usage_flags: dict[str, bool] | None
+    not_before: dt.datetime | None
+    not_after: dt.datetime | None
+    extra_extensions: Iterable[tuple[x509.ExtensionType, bool]]
+    signing_key: CertificateIssuerPrivateKeyTypes | None
+    basic_constraints_ca: bool | None
+    serial: int | None
+    san: Sequence[str]
+
+
 def make_client(
     ca: Issued,
     *,
@@ -339,29 +355,14 @@ def make_client(
     key_type: str = "rsa2048",
     key_slot: int = 0,
     key: CertificateIssuerPrivateKeyTypes | None = None,
-    hash_alg: hashes.HashAlgorithm = SHA256,
-    pss: bool = False,
-    eku: Sequence[x509.ObjectIdentifier] | None = (CLIENT_AUTH,),
-    key_usage_flags: dict[str, bool] | None = None,
-    not_before: dt.datetime | None = None,
-    not_after: dt.datetime | None = None,
-    extra_extensions: Iterable[tuple[x509.ExtensionType, bool]] = (),
-    signing_key: CertificateIssuerPrivateKeyTypes | None = None,
-    basic_constraints_ca: bool | None = False,
-    serial: int | None = None,
-    san: Sequence[str] = (),
+    **options: Unpack[IssueOptions],
 ) -> Issued:
     """A client certificate issued by ``ca`` with the guide's profile unless told otherwise.
 
-    The options are those of ``issue``; ``key`` (or ``key_type`` and ``key_slot``) is the subject's key.
+    ``key`` (or ``key_type`` and ``key_slot``) is the subject's key; every other option is ``issue``'s.
     """
     subject_key = key or private_key(key_type, key_slot)
-    cert = issue(
-        ca, subject or subject_name(cn=cn, c=c, o=o, ou=ou), subject_key.public_key(),
-        hash_alg=hash_alg, pss=pss, eku=eku, key_usage_flags=key_usage_flags, not_before=not_before,
-        not_after=not_after, extra_extensions=extra_extensions, signing_key=signing_key,
-        basic_constraints_ca=basic_constraints_ca, serial=serial, san=san,
-    )
+    cert = issue(ca, subject or subject_name(cn=cn, c=c, o=o, ou=ou), subject_key.public_key(), **options)
     return Issued(cert=cert, key=subject_key, name=cn or "client")
 
 

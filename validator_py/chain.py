@@ -13,9 +13,16 @@ from .profile import PROFILE_CHECKS
 from .runner import NA, Check, F, Outcome, P, Verified, W, day, unverified_reason
 from .signatures import SignatureRequest
 
+# The check the partner-certificates page teaches, with that page's file names.
+VERIFY_CHAIN = (
+    "`openssl verify -CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`"
+)
+
 
 @dataclass(frozen=True)
 class Ordered:
+    """The input's certificates arranged as a path, with whatever did not fit on it."""
+
     path: tuple[Certificate, ...]  # leaf first, then each issuer found in the input
     extras: tuple[Certificate, ...]  # certificates that are not on the leaf's path
     in_input_order: bool
@@ -71,6 +78,8 @@ def pem(cert: Certificate) -> str:
 
 @dataclass(frozen=True)
 class ChainContext:
+    """Everything the chain checks read; ``cert`` is the leaf, so the shared profile checks apply to it."""
+
     ordered: Ordered
     verified: tuple[Verified, ...]  # aligned with link_requests(ordered.path)
     at: dt.datetime
@@ -116,7 +125,10 @@ def _links(context: ChainContext) -> Outcome:
             f"({unverified_reason(verified)})"
         )
     if problems:
-        return F, sentence("; ".join(problems)) + ". That link is broken: the chain will not be trusted."
+        return F, (
+            sentence("; ".join(problems)) + ". That link is broken: the chain will not be trusted. Ask your "
+            f"partner for the certificate that really issued it, then confirm with {VERIFY_CHAIN}."
+        )
     if not context.verified:
         return F, "No link could be checked: no certificate in the input issued the leaf."
     return P, f"All {len(context.verified)} signatures in the chain verify."
@@ -145,7 +157,10 @@ def _intermediates_ca(context: ChainContext) -> Outcome:
         elif cert.key_usage is not None and "key_cert_sign" not in cert.key_usage:
             bad.append(f"{context.name(index)} may not sign certificates (Key Usage lacks keyCertSign)")
     if bad:
-        return F, sentence("; ".join(bad)) + ". Servers reject chains through such certificates."
+        return F, (
+            sentence("; ".join(bad)) + ". Servers reject chains through such certificates. Ask your partner "
+            "for their issuing CA certificates (basicConstraints CA:TRUE, Key Usage keyCertSign)."
+        )
     if len(context.path) == 1:
         return NA, "There is no issuer certificate in the input."
     return P, "Every issuer in the chain is a CA allowed to sign certificates."
@@ -180,7 +195,10 @@ def _path_length(context: ChainContext) -> Outcome:
                 f"(pathLenConstraint) but the chain has {below}"
             )
     if problems:
-        return F, sentence("; ".join(problems)) + ". Validators will reject this chain."
+        return F, (
+            sentence("; ".join(problems)) + ". Validators will reject this chain. Ask your partner for a "
+            "chain that respects the constraint."
+        )
     return P, "No path length constraint is exceeded."
 
 

@@ -29,6 +29,8 @@ class EnvironmentCA:
 
 @dataclass(frozen=True)
 class CertContext:
+    """Everything the certificate checks read: the certificate, the CAs, verified signatures, time, policy."""
+
     cert: Certificate
     selected: EnvironmentCA
     environments: tuple[EnvironmentCA, ...]
@@ -67,7 +69,8 @@ def _signature_valid(context: CertContext) -> Outcome:
     if verified is False:
         return F, (
             f"The signature does not verify with the public key of {env.label}; "
-            "this CA did not issue the certificate."
+            "this CA did not issue the certificate. Check that you selected the right environment "
+            "(see environment.issuer)."
         )
     return F, (
         f"The signature could not be checked against {env.label}: {unverified_reason(verified)}. "
@@ -133,7 +136,10 @@ def _crl_signature(context: CertContext) -> Outcome:
     if crl is None:
         return NA, f"No CRL is configured for {env.label}."
     if crl.issuer.key != env.ca.subject.key:
-        return F, f"The CRL was issued by {crl.issuer}, not by {env.label}; it cannot be trusted."
+        return F, (
+            f"The CRL was issued by {crl.issuer}, not by {env.label}; it cannot be trusted. "
+            f"Configure the CRL that {env.label} publishes."
+        )
     if context.crl_verified is True:
         return P, f"The CRL's signature verifies with {env.label}."
     return F, (

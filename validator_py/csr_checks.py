@@ -18,6 +18,8 @@ REGENERATE = (
 
 @dataclass(frozen=True)
 class CSRContext:
+    """Everything the CSR checks read: the CSR, whether its self-signature verified, and the policy."""
+
     csr: CSR
     verified: Verified
     policy: Policy

@@ -68,6 +68,15 @@ DEFECTS: list[Defect] = [
         selected="production",
     ),
     Defect(
+        "wrong-environment-signature",
+        lambda p: pki.make_client(p.qa),
+        "signature.valid",
+        F,
+        r"does not verify with the public key of the Production CA \(production\); this CA did not issue "
+        r"the certificate\. Check that you selected the right environment \(see environment\.issuer\)",
+        selected="production",
+    ),
+    Defect(
         "wrong-environment-issuer",
         lambda p: pki.make_client(p.qa),
         "issuer.matches_ca",

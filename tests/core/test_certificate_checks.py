@@ -184,7 +184,9 @@ def test_crl_of_another_ca_fails(pki: NuvyPKI) -> None:
     leaf = mk.make_client(pki.qa)
     report = run(pki, leaf.pem, crl=mk.make_crl(pki.production, []).pem)
     assert report.check("revocation.crl_signature").status is F
-    assert "The CRL was issued by CN=Nuvy Production CA" in report.check("revocation.crl_signature").message
+    message = report.check("revocation.crl_signature").message
+    assert "The CRL was issued by CN=Nuvy Production CA" in message
+    assert message.endswith("Configure the CRL that the QA CA (qa) publishes.")
 
 
 # Robustness of the runner ---------------------------------------------------------------------------

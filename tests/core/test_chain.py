@@ -80,6 +80,10 @@ def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued
         "The signature of the leaf certificate (client-name) could not be verified with the key of "
         "intermediate certificate 1 (Partner Issuing CA) (the signature does not verify)"
     )
+    assert result.message.endswith(
+        "Ask your partner for the certificate that really issued it, then confirm with `openssl verify "
+        "-CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`."
+    )
 
 
 def test_non_ca_intermediate(pki: NuvyPKI) -> None:
@@ -89,6 +93,7 @@ def test_non_ca_intermediate(pki: NuvyPKI) -> None:
     result = chain(pki, leaf, inter, root).check("chain.intermediates_are_ca")
     assert result.status is F
     assert "Intermediate certificate 1 (Partner Not A CA) is not a CA" in result.message
+    assert "Ask your partner for their issuing CA certificates" in result.message
 
 
 def test_intermediate_without_key_cert_sign(pki: NuvyPKI) -> None:
@@ -138,6 +143,7 @@ def test_path_length_violation(pki: NuvyPKI) -> None:
     assert (
         "Intermediate certificate 2 (Partner Policy CA) allows 0 intermediate(s) below it" in result.message
     )
+    assert result.message.endswith("Ask your partner for a chain that respects the constraint.")
     assert report.check("chain.link_signatures").status is P
 
 
