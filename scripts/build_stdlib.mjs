@@ -112,7 +112,7 @@ function gatherInputs(options) {
     [join(pyodideDir, "pyodide.mjs"), "run `npm ci` in the project root"],
     [wheel, "download it with `nox -s build` (pip download --require-hashes -r browser-requirements.txt)"],
     [join(validatorDir, "__init__.py"), "the validator package is missing from the checkout"],
-    [join(samplesDir, "client-qa.crt"), "regenerate the demo PKI with scripts/make_demo_pki.py"],
+    [caDir, "the build needs the environments' CA certificates under docs/assets/ca/<id>/nuvy-ca.crt"],
   ]) {
     if (!existsSync(path)) fail(`${relative(root, path)}: not found; ${fix}`);
   }
@@ -121,8 +121,9 @@ function gatherInputs(options) {
     if (name.startsWith("asn1crypto/") && name.endsWith(".py")) sources.set(name, data);
   }
   for (const path of walkPython(validatorDir)) sources.set(relative(root, path), readFileSync(path));
+  // The samples are optional: they add real client certificates to the trace when the site has them.
   const samples = {};
-  for (const name of readdirSync(samplesDir).sort()) {
+  for (const name of existsSync(samplesDir) ? readdirSync(samplesDir).sort() : []) {
     if (statSync(join(samplesDir, name)).isFile()) samples[name] = readFileSync(join(samplesDir, name));
   }
   const environments = readdirSync(caDir).sort().filter((id) => existsSync(join(caDir, id, "nuvy-ca.crt"))).map((id) => ({
@@ -263,9 +264,15 @@ function minimalLock(pyodideDir) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.command === "build") await build(options);
-  else if (options.command === "check") await check(options);
-  else fail("usage: build_stdlib.mjs build --out <dir> | check --stdlib <zip|stock> --inputs <json>");
+  try {
+    if (options.command === "build") await build(options);
+    else if (options.command === "check") await check(options);
+    else fail("usage: build_stdlib.mjs build --out <dir> | check --stdlib <zip|stock> --inputs <json>");
+  } catch (error) {
+    // A Python error carries its traceback in the message; Node's default report would print the whole
+    // minified Pyodide loader around it.
+    fail(`${error?.message ?? error}`.slice(-6000));
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -130,20 +130,45 @@ def _pkcs7(certificates: list[bytes]) -> bytes:
     return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
 
 
-def corpus(samples: dict[str, bytes]) -> list[tuple[str, Any, str | None]]:
-    """(name, input, csr) triples covering every input kind and failure the page can meet."""
+def _pem_ders(text: str, label: str) -> list[bytes]:
+    end = f"-----END {label}-----"
+    return [
+        base64.b64decode("".join(line for line in block.splitlines() if line and "-----" not in line))
+        for block in text.split(end) if "BEGIN" in block
+    ]
+
+
+def _self_made_csr(certificate_der: bytes) -> bytes:
+    """A CSR for the certificate's key with a made-up signature, when the site has no sample CSR."""
+    from asn1crypto import csr, x509  # noqa: PLC0415
+
+    cert = x509.Certificate.load(certificate_der)
+    info = csr.CertificationRequestInfo({
+        "version": "v1", "subject": cert.subject, "subject_pk_info": cert.public_key, "attributes": [],
+    })
+    return csr.CertificationRequest({
+        "certification_request_info": info,
+        "signature_algorithm": {"algorithm": "sha256_rsa"},
+        "signature": b"\x00" * 256,
+    }).dump()
+
+
+def corpus(samples: dict[str, bytes], ca_pems: list[str]) -> list[tuple[str, Any, str | None]]:
+    """(name, input, csr) triples covering every input kind and failure the page can meet.
+
+    The site's sample files give real client certificates; without them (a project copy that has none)
+    the CA certificates stand in, so the build never depends on the samples being there.
+    """
     from validator_py import inputs  # noqa: PLC0415
 
-    certificate_pem = samples["client-qa.crt"].decode("ascii")
-    certificate_der = base64.b64decode("".join(
-        line for line in certificate_pem.splitlines() if line and not line.startswith("-----")
-    ))
-    csr_pem = samples["client.csr"].decode("ascii")
-    chain_pem = samples["partner-chain.pem"].decode("ascii")
-    chain_ders = [
-        base64.b64decode("".join(line for line in block.splitlines() if line and "-----" not in line))
-        for block in chain_pem.split("-----END CERTIFICATE-----") if "BEGIN" in block
-    ]
+    certificate_pem = samples["client-qa.crt"].decode("ascii") if "client-qa.crt" in samples else ca_pems[0]
+    certificate_der = _pem_ders(certificate_pem, "CERTIFICATE")[0]
+    csr_pem = (samples["client.csr"].decode("ascii") if "client.csr" in samples
+               else _pem("CERTIFICATE REQUEST", _self_made_csr(certificate_der)))
+    chain_pem = (samples["partner-chain.pem"].decode("ascii") if "partner-chain.pem" in samples
+                 else certificate_pem + "".join(ca_pems))
+    chain_ders = _pem_ders(chain_pem, "CERTIFICATE")
+    other_pem = samples.get("client-production.crt", ca_pems[-1].encode("ascii")).decode("ascii")
     exotic = _exotic_certificate(certificate_der)
     private_key_label = "PRIVATE" + " KEY"  # Built at run time so this file never holds a key marker.
     deep = b"\x30\x80" * 40
@@ -151,7 +176,7 @@ def corpus(samples: dict[str, bytes]) -> list[tuple[str, Any, str | None]]:
         ("certificate-pem", certificate_pem, None),
         ("certificate-der", certificate_der, None),
         ("certificate-base64", base64.b64encode(certificate_der).decode("ascii"), None),
-        ("production-certificate", samples["client-production.crt"].decode("ascii"), None),
+        ("other-certificate", other_pem, None),
         ("csr", csr_pem, None),
         ("match", certificate_pem, csr_pem),
         ("chain", chain_pem, None),
@@ -187,7 +212,8 @@ async def exercise(samples_json: str, environments_json: str, now_ms: float) -> 
     samples = {name: base64.b64decode(data) for name, data in json.loads(samples_json).items()}
     browser.warmup()
     results: dict[str, Any] = {}
-    for name, data, csr in corpus(samples):
+    ca_pems = [entry["ca_pem"] for entry in json.loads(environments_json)]
+    for name, data, csr in corpus(samples, ca_pems):
         results[name] = json.loads(await browser.run(data, environments_json, "qa", now_ms, csr))
     for module in EXTRA_IMPORTS:
         __import__(module)

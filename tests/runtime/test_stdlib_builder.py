@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import NameOID
 
 from tests import pki
-from tests.runtime.conftest import BuiltStdlib, require_toolchain, run_builder
+from tests.runtime.conftest import ROOT, WHEEL, BuiltStdlib, require_toolchain, run_builder
 
 PYC_MAGIC_314 = bytes.fromhex("2b0e0d0a")  # importlib.util.MAGIC_NUMBER of Pyodide's CPython 3.14
 UNCHECKED_HASH_PYC = 0b01  # PEP 552 flags: hash-based, source not checked
@@ -255,3 +256,34 @@ def test_unknown_command_prints_the_usage() -> None:
     assert result.returncode == 2
     assert "usage: build_stdlib.mjs build --out <dir>" in result.stderr
 
+
+
+@pytest.mark.slow
+def test_build_needs_no_sample_files(built_stdlib: BuiltStdlib, tmp_path: Path) -> None:
+    # The site tests build project copies without docs/assets/samples; the CA certificates stand in, and
+    # the modules the trace finds (so the bytes) must not change.
+    project = tmp_path / "project"
+    (project / "docs" / "assets").mkdir(parents=True)
+    shutil.copytree(ROOT / "validator_py", project / "validator_py", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copytree(ROOT / "docs" / "assets" / "ca", project / "docs" / "assets" / "ca")
+    result = run_builder(
+        "build", "--root", str(project), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"),
+        "--wheel", str(WHEEL), "--pyodide", str(ROOT / "node_modules" / "pyodide"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout)["sha256"] == built_stdlib.manifest["sha256"]
+
+
+def test_python_errors_are_reported_without_the_loader_source(tmp_path: Path) -> None:
+    require_toolchain()
+    broken = tmp_path / "project"
+    (broken / "validator_py").mkdir(parents=True)
+    (broken / "validator_py" / "__init__.py").write_text("raise RuntimeError('broken on purpose')\n")
+    shutil.copytree(ROOT / "docs" / "assets" / "ca", broken / "docs" / "assets" / "ca")
+    result = run_builder(
+        "build", "--root", str(broken), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"),
+        "--wheel", str(WHEEL), "--pyodide", str(ROOT / "node_modules" / "pyodide"),
+    )
+    assert result.returncode == 2
+    assert "RuntimeError: broken on purpose" in result.stderr
+    assert "createPyodideModule" not in result.stderr
