@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 from tests import pki as _pki  # noqa: E402 - needs the path set above.
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Playwright
+    from playwright.sync_api import Browser, Playwright
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,15 @@ def playwright() -> Iterator[Playwright]:
 
     with sync_playwright() as driver:
         yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, one per test module, launched the shared way (tests/browser.py)."""
+    from tests.browser import launch_chromium
+
+    chromium = launch_chromium(playwright)
+    try:
+        yield chromium
+    finally:
+        chromium.close()

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Playwright, Route
+from playwright.sync_api import Browser, Route
 
 from scripts.serve import SiteServer
-from tests.browser import launch_chromium
 
 pytestmark = pytest.mark.e2e
 
 ERROR_TIMEOUT_MS = 30_000
 DATA_SCRIPT = re.compile(r'(<script type="application/json" id="nuvy-data">)(.*?)(</script>)', re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
 
 
 def _without_wasm(route: Route) -> None:

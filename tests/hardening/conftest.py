@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser
 
-from tests.browser import launch_chromium
 from tests.hardening import _site
 from tests.hardening._harness import PyodideHarness, pyodide_harness
 
@@ -21,15 +20,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def runtime(site_dir: Path) -> _site.RuntimeUrls:
     return _site.runtime_urls(site_dir)
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = launch_chromium(playwright)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

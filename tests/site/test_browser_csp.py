@@ -19,15 +19,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = launch_chromium(playwright)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def site_server(built_site: Path) -> Iterator[tuple[SiteServer, str]]:
     server, base_url = serve_in_thread(built_site)
     yield server, base_url
