@@ -102,6 +102,17 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def pin(session: nox.Session) -> None:
+    """Rebuild the validator bundle and pin its SHA-256 (hooks/vendor-hashes.json) after a reviewed change."""
+    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
+    session.install("-e", ".[site]")
+    _ensure_node_modules(session)
+    _fetch_browser_wheels(session)
+    session.run("python", "-c", "from pathlib import Path; from hooks import runtime; "
+                "print(runtime.pin_bundle(Path('.').resolve()))")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff and strict mypy."""
     session.install("-e", ".[site,lint]")

@@ -30,7 +30,7 @@ _EXECUTABLE_TYPES = frozenset(
 
 _SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+HEAD_TAG = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -79,7 +79,7 @@ class MissingHeadError(ValueError):
 def with_policy_meta(page: str) -> tuple[str, list[str]]:
     """Insert the CSP <meta> as the first element of <head>; return the page and its script hashes."""
     hashes = inline_script_hashes(page)
-    head = _HEAD.search(page)
+    head = HEAD_TAG.search(page)
     if head is None:
         raise MissingHeadError("the page has no <head> element to carry the Content-Security-Policy")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy(hashes), quote=False)}">'

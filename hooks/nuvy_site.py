@@ -30,7 +30,7 @@ if sys.path[:1] != [_PROJECT_ROOT]:
 
 from hooks import a11y, csp, guards, pages  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
-from hooks.runtime import RuntimePlan, VendorError, plan_runtime  # noqa: E402
+from hooks.runtime import RuntimePlan, VendorError, check_bundle_pin, load_pins, plan_runtime  # noqa: E402
 
 # Directories whose files end up on the site and so must never hold a private key.
 PUBLISHED_DIRS = ("docs", "site_assets")
@@ -66,10 +66,11 @@ def on_pre_build(config: Any) -> None:
         raise PluginError(guards.private_key_message(leaked))
     try:
         loaded = load_environments(config.extra.get("environments"), docs_dir, dt.datetime.now(dt.UTC))
-        plan = plan_runtime(root)
+        # The bundle's pin is checked last, in on_post_build, so a guard on the pages reports first.
+        plan = plan_runtime(root, check_pin=False)
     except (CaConfigError, VendorError) as error:
         raise PluginError(str(error)) from error
-    _CURRENT["build"] = _Build(root, docs_dir, loaded, plan, pages.input_limits(root))
+    _CURRENT["build"] = _Build(root, docs_dir, loaded, plan, pages.input_limits())
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -93,10 +94,14 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         build = _build()
         try:
             pems = pages.samples(build.environments, build.docs_dir)
+            data = pages.page_data(build.environments, build.runtime, page.url, build.limits, pems)
+            boot = (build.root / pages.BOOT_SCRIPT).read_text(encoding="utf-8")
+            output = pages.with_head_tags(output, pages.head_tags(data, boot))
         except pages.PageDataError as error:
-            raise PluginError(str(error)) from error
-        data = pages.page_data(build.environments, build.runtime, page.url, build.limits, pems)
-        output = output.replace(pages.DATA_MARKER, pages.data_script(data))
+            raise PluginError(f"docs/{page.file.src_uri}: {error}") from error
+        except OSError as error:
+            shown = pages.BOOT_SCRIPT
+            raise PluginError(f"{shown}: cannot be read ({error}); restore it from git") from error
     return _with_policy(a11y.name_search_dialog(output), f"docs/{page.file.src_uri}")
 
 
@@ -115,6 +120,10 @@ def _copy_site_assets(root: Path, site_dir: Path) -> None:
 
 def on_post_build(config: Any) -> None:
     build = _build()
+    try:
+        check_bundle_pin(load_pins(build.root), build.runtime.manifest, build.runtime.bundle_path)
+    except VendorError as error:
+        raise PluginError(str(error)) from error
     site_dir = Path(config.site_dir)
     for environment in build.environments:
         target = site_dir / pages.site_ca_path(environment)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import ast
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from mkdocs.utils import get_relative_url
 
+from hooks.csp import HEAD_TAG
 from hooks.environments import CaEnvironment
 from hooks.runtime import RuntimePlan
+from validator_py import inputs
 
 DOWNLOADS_MARKER = "<!-- nuvy:downloads -->"
 DATA_MARKER = "<!-- nuvy:data -->"
+BOOT_SCRIPT = "site_assets/boot.js"
+WORKER_SCRIPT = "assets/nuvy/worker.js"
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
 FINGERPRINT_COMMAND = "openssl x509 -noout -fingerprint -sha256 -in nuvy-ca.crt"
 SAMPLES_DIR = "assets/samples"
-DEFAULT_LIMITS = {"max_bytes": 65536, "max_blocks": 10}
-_LIMIT_NAMES = {"MAX_INPUT_BYTES": "max_bytes", "MAX_BLOCKS": "max_blocks"}
 
 
 class PageDataError(ValueError):
@@ -94,44 +97,14 @@ def downloads_markdown(environments: Sequence[CaEnvironment], page_url: str) -> 
     return "\n".join(lines)
 
 
-def _int_value(node: ast.expr) -> int | None:
-    # Accept plain integer expressions such as 64 * 1024 without executing the module.
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Add | ast.Pow | ast.LShift):
-        left, right = _int_value(node.left), _int_value(node.right)
-        if left is None or right is None:
-            return None
-        return _apply(node.op, left, right)
-    return None
+def input_limits() -> dict[str, int]:
+    """The validator's input bounds, which the page applies before it hands the input to the worker.
 
-
-def _apply(operator: ast.operator, left: int, right: int) -> int:
-    if isinstance(operator, ast.Mult):
-        return left * right
-    if isinstance(operator, ast.Add):
-        return left + right
-    if isinstance(operator, ast.Pow):
-        return int(left**right)
-    return left << right
-
-
-def input_limits(root: Path) -> dict[str, int]:
-    """Read MAX_INPUT_BYTES and MAX_BLOCKS from validator_py/inputs.py so page and validator agree."""
-    limits = dict(DEFAULT_LIMITS)
-    source = root / "validator_py" / "inputs.py"
-    if not source.is_file():
-        return limits
-    for node in ast.parse(source.read_text(encoding="utf-8")).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        if isinstance(node, ast.AnnAssign):
-            target = node.target
-        value = getattr(node, "value", None)
-        if isinstance(target, ast.Name) and target.id in _LIMIT_NAMES and isinstance(value, ast.expr):
-            number = _int_value(value)
-            if number is not None:
-                limits[_LIMIT_NAMES[target.id]] = number
-    return limits
+    They are imported, not copied, so the page and the validator cannot disagree. nuvy_site.py puts the
+    project root first on sys.path before it imports the hooks, so this is that checkout's validator_py
+    (as in hooks.environments).
+    """
+    return {"max_bytes": inputs.MAX_INPUT_BYTES, "max_blocks": inputs.MAX_BLOCKS}
 
 
 def _sample(docs_dir: Path, name: str) -> str:
@@ -186,6 +159,7 @@ def page_data(
         ],
         "default_environment": environments[0].id,
         "runtime": {
+            "worker_url": relative(WORKER_SCRIPT),
             "pyodide_url": relative(runtime.pyodide_dir + "pyodide.mjs"),
             "index_url": index_url,
             "bundle_url": relative(runtime.bundle_path),
@@ -201,3 +175,29 @@ def data_script(data: Mapping[str, Any]) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="nuvy-data">{text}</script>'
+
+
+def head_tags(data: Mapping[str, Any], boot_script: str) -> str:
+    """The page data and the inlined boot script (site_assets/boot.js), for the validator page's <head>.
+
+    Inlined there, the boot script starts the validator's worker as soon as the parser reaches it, while
+    the theme's stylesheets and scripts still load; hooks/csp.py allows it by its hash like any inline script.
+    """
+    if "</script" in boot_script.lower():
+        raise PageDataError(f"{BOOT_SCRIPT}: must not contain '</script' (it is inlined into the page)")
+    return f"{data_script(data)}\n<script>\n{boot_script}</script>\n"
+
+
+def with_head_tags(output: str, tags: str) -> str:
+    """`output` with the data marker removed and `tags` early in ``<head>``, before the stylesheets.
+
+    Placed after the stylesheets, the browser would fetch and run the boot module only after them. They go
+    after ``<meta charset>``, which must stay within the document's first 1024 bytes.
+    """
+    head = HEAD_TAG.search(output)
+    if head is None:
+        raise PageDataError("the validator page has no <head>; check the theme overrides")
+    charset = _CHARSET.search(output, head.end())
+    at = charset.end() if charset is not None else head.end()
+    output = output[:at] + tags + output[at:]
+    return output.replace(DATA_MARKER, "")

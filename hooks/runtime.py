@@ -1,5 +1,11 @@
 """The browser runtime: vendored Pyodide files and the validator bundle, both checked by hash.
 
+The bundle is the validator's own Python standard library, built by ``scripts/build_stdlib.mjs``: Pyodide's
+stdlib trimmed to the modules the validator imports, precompiled to Python 3.14 bytecode inside Pyodide
+itself, with asn1crypto (from the pinned wheel) and validator_py inside, as one deterministic stored zip.
+``site_assets/worker.js`` passes it to ``loadPyodide`` as ``stdLibURL``, so nothing is unpacked or
+installed at run time. The builder caches its output by a hash of every input in ``build/runtime-cache``.
+
 Kept apart from the rest of the hooks because the runtime is the part most likely to change (for
 example a precompiled stdlib); the pages only need `RuntimePlan`'s URLs and hash.
 """
@@ -9,9 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PIN_FILE = "hooks/vendor-hashes.json"
 PYODIDE_DIR = "node_modules/pyodide"
@@ -26,8 +36,12 @@ PYODIDE_FILES = (
     "pyodide-lock.json",
 )
 BUNDLE_PACKAGES = ("asn1crypto", "validator_py")
-# A fixed timestamp (the earliest a zip can store) makes the bundle byte-identical between builds.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+BUILDER = "scripts/build_stdlib.mjs"
+# A cold build starts Pyodide under Node and runs the validator's corpus: well under a minute on 2 cores.
+BUILD_TIMEOUT_S = 600
+WORKER = "site_assets/worker.js"
+# The worker passes a lock file with only the ABI instead of fetching pyodide-lock.json.
+_WORKER_ABI = re.compile(r'abi_version:\s*"([^"]+)"')
 
 
 class VendorError(ValueError):
@@ -41,6 +55,9 @@ class RuntimePlan:
     pyodide_version: str
     pyodide_files: dict[str, bytes]  # file name -> bytes, already hash-checked
     bundle: bytes
+    # What the bundle was built from (published next to it, so anyone can check what runs in their
+    # browser): the builder's input hash, Python and Pyodide versions, and the SHA-256 of every source.
+    manifest: dict[str, Any]
 
     @property
     def pyodide_dir(self) -> str:
@@ -62,6 +79,8 @@ class RuntimePlan:
         bundle = site_dir / self.bundle_path
         bundle.parent.mkdir(parents=True, exist_ok=True)
         bundle.write_bytes(self.bundle)
+        manifest = json.dumps(self.manifest, indent=1, sort_keys=True) + "\n"
+        bundle.with_suffix(".json").write_text(manifest, encoding="utf-8")
 
 
 def _sha256(data: bytes) -> str:
@@ -76,6 +95,7 @@ def load_pins(root: Path) -> dict[str, dict[str, str]]:
             "pyodide": dict(raw["pyodide"]["files"]),
             "wheels": dict(raw["wheels"]),
             "version": {"pyodide": str(raw["pyodide"]["version"])},
+            "bundle": {str(key): str(value) for key, value in dict(raw.get("bundle", {})).items()},
         }
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise VendorError(
@@ -118,12 +138,6 @@ def _pyodide_files(root: Path, pins: dict[str, dict[str, str]]) -> tuple[str, di
     return version, files
 
 
-def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-    info.external_attr = 0o644 << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, data, compresslevel=9)
-
 
 def _wheel_sources(root: Path, pins: dict[str, dict[str, str]]) -> dict[str, bytes]:
     sources: dict[str, bytes] = {}
@@ -155,17 +169,122 @@ def _validator_sources(root: Path) -> dict[str, bytes]:
     return sources
 
 
+def _check_worker_abi(root: Path) -> None:
+    """The ABI the worker hands Pyodide must be the vendored Pyodide's, or the runtime refuses to start."""
+    lock_path = root / PYODIDE_DIR / "pyodide-lock.json"
+    worker_path = root / WORKER
+    try:
+        expected = str(json.loads(lock_path.read_text(encoding="utf-8"))["info"]["abi_version"])
+        worker = worker_path.read_text(encoding="utf-8")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise VendorError(
+            f"{PYODIDE_DIR}/pyodide-lock.json or {WORKER}: cannot read the Pyodide ABI ({error})"
+        ) from error
+    found = _WORKER_ABI.search(worker)
+    if found is None or found.group(1) != expected:
+        raise VendorError(
+            f"{WORKER}: PYODIDE_LOCK names ABI {found.group(1) if found else 'none'!r} but the vendored "
+            f"Pyodide is {expected!r}; set abi_version in PYODIDE_LOCK to {expected!r}"
+        )
+
+
+def _run_builder(root: Path, wheel: Path, out: Path) -> tuple[bytes, dict[str, Any]]:
+    builder = root / BUILDER
+    if not builder.is_file():
+        raise VendorError(f"{BUILDER}: not found; the validator runtime is built by it (restore it from git)")
+    # The cache sits next to the wheels (build/), resolving symlinks, so copies of the project that link
+    # build/wheels share it; entries are keyed by a hash of every input, so sharing is safe.
+    cache = (root / WHEEL_DIR).resolve().parent / "runtime-cache"
+    command = [
+        "node", str(builder), "build", "--root", str(root), "--out", str(out),
+        "--cache", str(cache), "--wheel", str(wheel),
+    ]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, check=False
+        )
+    except FileNotFoundError as error:
+        raise VendorError(
+            "node: not found; the validator runtime is built with Node.js 20 (apt-get install nodejs)"
+        ) from error
+    except subprocess.TimeoutExpired as error:
+        raise VendorError(
+            f"scripts/build_stdlib.mjs: no result after {BUILD_TIMEOUT_S} s; run it by hand to see why"
+        ) from error
+    if result.returncode != 0:
+        raise VendorError(
+            f"scripts/build_stdlib.mjs: the validator runtime did not build:\n{result.stderr[-3000:]}"
+        )
+    manifest = json.loads(result.stdout)
+    return (out / str(manifest["file"])).read_bytes(), dict(manifest)
+
+
+def _built(root: Path, pins: dict[str, dict[str, str]]) -> tuple[bytes, dict[str, Any]]:
+    """The precompiled stdlib with asn1crypto (pinned wheel) and validator_py, and what it was built from."""
+    wheel_sources = _wheel_sources(root, pins)  # Checks every pinned wheel before anything is built from it.
+    validator_sources = _validator_sources(root)
+    _check_worker_abi(root)
+    wheels = [root / WHEEL_DIR / name for name in sorted(pins["wheels"]) if name.startswith("asn1crypto-")]
+    if not wheels:
+        raise VendorError(f"{PIN_FILE}: no asn1crypto wheel is pinned; the validator needs asn1crypto")
+    with tempfile.TemporaryDirectory(prefix="nuvy-runtime-") as out:
+        bundle, built = _run_builder(root, wheels[0], Path(out))
+    sources = wheel_sources | validator_sources
+    manifest = {
+        "sha256": _sha256(bundle),
+        "input_hash": str(built["input_hash"]),
+        "pyodide": str(built["pyodide_version"]),
+        "python": str(built["python"]),
+        "modules": int(built["modules"]),
+        "built_by": BUILDER,
+        "wheels": dict(sorted(pins["wheels"].items())),
+        "sources": {name: _sha256(sources[name]) for name in sorted(sources) if name.endswith(".py")},
+    }
+    return bundle, manifest
+
+
+def check_bundle_pin(pins: dict[str, dict[str, str]], manifest: dict[str, Any], shown: str) -> None:
+    """The built bundle must be the pinned one: same inputs, same bytes.
+
+    The build is deterministic, so the pin proves that what the site ships is exactly what was reviewed
+    and pinned, and that this machine rebuilt it byte for byte. `nox -s pin` records a new pin after a
+    reviewed change to validator_py, the wheel, Pyodide, the CA files or the builder.
+    """
+    pinned = pins.get("bundle", {})
+    if pinned.get("input_hash") != manifest["input_hash"]:
+        raise VendorError(
+            f"{shown}: built from inputs that are not pinned in {PIN_FILE} (validator_py, the asn1crypto "
+            "wheel, Pyodide, the CA files, the samples or scripts/build_stdlib* changed); review the change, "
+            "then run `nox -s pin` and commit hooks/vendor-hashes.json"
+        )
+    if pinned.get("sha256") != manifest["sha256"]:
+        raise VendorError(
+            f"{shown}: SHA-256 {manifest['sha256']} does not match the pin {pinned.get('sha256')} in "
+            f"{PIN_FILE} although its inputs are the pinned ones: the build is not reproducible here or a "
+            "tool changed its output; do not publish this site, and report it"
+        )
+
+
 def build_bundle(root: Path, pins: dict[str, dict[str, str]]) -> bytes:
-    """Zip asn1crypto (from the pinned wheel) and validator_py (*.py) deterministically."""
-    sources = _wheel_sources(root, pins) | _validator_sources(root)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(sources):
-            _zip_entry(archive, name, sources[name])
-    return buffer.getvalue()
+    """The bundle's bytes (unchecked against the bundle pin; `plan_runtime` checks it)."""
+    return _built(root, pins)[0]
 
 
-def plan_runtime(root: Path) -> RuntimePlan:
+def plan_runtime(root: Path, *, check_pin: bool = True) -> RuntimePlan:
     pins = load_pins(root)
     version, files = _pyodide_files(root, pins)
-    return RuntimePlan(pyodide_version=version, pyodide_files=files, bundle=build_bundle(root, pins))
+    bundle, manifest = _built(root, pins)
+    plan = RuntimePlan(pyodide_version=version, pyodide_files=files, bundle=bundle, manifest=manifest)
+    if check_pin:
+        check_bundle_pin(pins, manifest, plan.bundle_path)
+    return plan
+
+
+def pin_bundle(root: Path) -> dict[str, str]:
+    """Build the bundle and record its input hash and SHA-256 in the pin file (`nox -s pin`)."""
+    plan = plan_runtime(root, check_pin=False)
+    path = root / PIN_FILE
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["bundle"] = {"input_hash": plan.manifest["input_hash"], "sha256": plan.manifest["sha256"]}
+    path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    return dict(raw["bundle"])

@@ -299,10 +299,6 @@ function renderInputError(ui, code, message) {
 
 // ---------------------------------------------------------------- worker
 
-function resolve(url) {
-  return new URL(url, document.baseURI).href;
-}
-
 class ValidatorWorker {
   constructor(data, callbacks) {
     this.data = data;
@@ -315,25 +311,16 @@ class ValidatorWorker {
   start() {
     this.ready = false;
     this.failure = null;
-    this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module", name: "nuvy-validator" });
-    this.worker.addEventListener("message", (event) => this.onMessage(event.data || {}));
-    this.worker.addEventListener("error", (event) => {
-      event.preventDefault();
-      this.failure = `the validator stopped (${event.message || "worker error"}). Reload the page.`;
-      this.callbacks.onError(this.failure);
-    });
-    const runtime = this.data.runtime;
-    this.worker.postMessage({
-      type: "init",
-      config: {
-        pyodide_url: resolve(runtime.pyodide_url),
-        index_url: resolve(runtime.index_url),
-        bundle_url: resolve(runtime.bundle_url),
-        bundle_sha256: runtime.bundle_sha256,
-        environments_json: JSON.stringify(this.data.environments),
-        start_timeout_ms: runtime.start_timeout_ms,
+    // boot.js, inlined in the page's <head>, started the first worker already.
+    this.worker = window.nuvyRuntime.take(
+      this.data,
+      (event) => this.onMessage(event.data || {}),
+      (event) => {
+        event.preventDefault();
+        this.failure = `the validator stopped (${event.message || "worker error"}). Reload the page.`;
+        this.callbacks.onError(this.failure);
       },
-    });
+    );
   }
 
   restart() {
@@ -353,7 +340,7 @@ class ValidatorWorker {
         break;
       case "ready":
         this.ready = true;
-        this.callbacks.onReady();
+        this.callbacks.onReady(message.start);
         break;
       case "error":
         this.failure = message.message;
@@ -450,8 +437,10 @@ class ValidatorController {
     this.selected = this.renderEnvironments();
     this.worker = new ValidatorWorker(data, {
       onProgress: (stage, pct) => this.setStatus(STAGE_TEXT[stage] || STAGE_TEXT.import, pct, "loading"),
-      onReady: () => {
+      onReady: (start) => {
         this.setStatus(READY_TEXT, 100, "ready");
+        // "snapshot" when the runtime was restored from this browser's Cache Storage, "fresh" otherwise.
+        this.ui.status.dataset.start = start || "fresh";
         this.check();
       },
       onError: (message) => {

@@ -6,7 +6,8 @@
 //                           environments_json, start_timeout_ms (optional)}}
 //   {type: "validate", id, data (string or Uint8Array), selected, now_ms, csr (string or null)}
 // Messages to the page:
-//   {type: "progress", stage, pct}, {type: "ready"}, {type: "result", id, json}, {type: "error", stage, message}
+//   {type: "progress", stage, pct}, {type: "ready", start: "snapshot" | "fresh"}, {type: "result", id, json},
+//   {type: "error", stage, message}
 
 // Pyodide never settles when it cannot instantiate its WebAssembly (a CSP without 'wasm-unsafe-eval',
 // WebAssembly disabled by policy) or a runtime file never arrives, so the start-up gives up after this
@@ -19,7 +20,7 @@ const NO_WASM_MESSAGE =
 // The smallest valid WebAssembly module: the magic number and version 1.
 const EMPTY_WASM_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-let runtime = null; // {run, warmup} once ready.
+let runtime = null; // {run, afterReady} once ready.
 let queue = Promise.resolve(); // Requests run one after the other, in the order the page sent them.
 
 function progress(stage, pct) {
@@ -41,27 +42,6 @@ function withTimeout(promise, ms, stage, message) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function toHex(buffer) {
-  return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-async function fetchVerified(url, expectedSha256) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new StartupError("bundle", `Could not download the validator bundle (HTTP ${response.status}). Reload the page.`);
-  }
-  const buffer = await response.arrayBuffer();
-  const actual = toHex(await crypto.subtle.digest("SHA-256", buffer));
-  if (actual !== String(expectedSha256).toLowerCase()) {
-    throw new StartupError(
-      "bundle",
-      "The validator bundle did not match its published SHA-256, so it was not run. " +
-        "Reload the page; if this persists, report it to security@nuvy.ai.",
-    );
-  }
-  return buffer;
-}
-
 // Compiling an empty module fails at once where the CSP forbids WebAssembly, so the user gets the
 // reason in milliseconds instead of after the start-up timeout.
 async function checkWebAssembly() {
@@ -72,11 +52,135 @@ async function checkWebAssembly() {
   }
 }
 
-// Everything that turns a config into a callable validator lives here, so a faster loader
-// (for example a precompiled standard library) can replace this one function.
+// Pyodide reads only `info.abi_version` from a lock file when no package is loaded. Passing this instead of
+// fetching pyodide-lock.json saves a request and its parse at every start; hooks/runtime.py fails the
+// build if the vendored Pyodide's lock file names another ABI.
+const PYODIDE_LOCK = { info: { abi_version: "2026_0" }, packages: {} };
+
+function hexToBase64(hex) {
+  return btoa(String.fromCharCode(...String(hex).match(/../g).map((pair) => parseInt(pair, 16))));
+}
+
+// The runtime's two large files are requested the moment the worker starts, in parallel with importing
+// Pyodide's JavaScript and reading the snapshot cache, instead of when loadPyodide gets round to them.
+// The bundle's request carries Subresource Integrity, so a bundle that does not match its published
+// SHA-256 is rejected by the browser before a single byte of it runs.
+function startDownloads(config) {
+  const integrity = `sha256-${hexToBase64(config.bundle_sha256)}`;
+  const downloads = new Map([
+    [config.bundle_url, fetch(config.bundle_url, { credentials: "same-origin", integrity })],
+    [new URL("pyodide.asm.wasm", config.index_url).href, fetch(new URL("pyodide.asm.wasm", config.index_url))],
+  ]);
+  for (const download of downloads.values()) download.catch(() => {}); // Awaited by Pyodide, or dropped.
+  return downloads;
+}
+
+// While Pyodide loads, its requests are answered from `downloads`, each at most once. Any other request
+// is refused: Pyodide needs nothing else (the lock file is inline and the stdlib is the bundle), and a
+// request we did not plan for must fail loudly rather than go out unchecked.
+function routeRuntimeFetches(downloads) {
+  const original = self.fetch;
+  self.fetch = (input) => {
+    const url = input instanceof Request ? input.url : new URL(String(input), self.location.href).href;
+    const download = downloads.get(url);
+    downloads.delete(url);
+    return download || Promise.reject(new Error(`the runtime asked for an unexpected file: ${url}`));
+  };
+  return () => {
+    self.fetch = original;
+  };
+}
+
+// Repeat visits start from a memory snapshot of this runtime, taken after the validator is imported and
+// before the runtime has seen any input (the page sends none until "ready"), which skips Python's start-up
+// and every import. Pyodide's snapshot API is private: a snapshot is valid only for the same Pyodide build
+// and the byte-identical bundle, so its key holds both (the versioned runtime URL and the bundle's SHA-256).
+// It is not kept when the heap is above 30 MiB, and any error while loading it falls back to a normal start.
+const SNAPSHOT_CACHE = "nuvy-runtime-snapshots";
+const SNAPSHOT_HEADER_BYTES = 4096; // Pyodide prefixes the heap with a small header.
+const MAX_SNAPSHOT_BYTES = 30 * 1024 * 1024 + SNAPSHOT_HEADER_BYTES;
+
+function snapshotKey(config) {
+  const key = `${config.bundle_sha256}/${encodeURIComponent(config.index_url)}`;
+  return new URL(`/.nuvy-runtime-snapshot/${key}`, self.location.href).href;
+}
+
+// The cached snapshot's bytes, as a promise (Pyodide awaits it while its wasm compiles), or null.
+async function cachedSnapshot(config) {
+  try {
+    const response = await (await caches.open(SNAPSHOT_CACHE)).match(snapshotKey(config));
+    if (!response) return null;
+    const bytes = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    bytes.catch(() => {}); // Awaited by Pyodide; a failed read falls back like any snapshot error.
+    return { bytes };
+  } catch {
+    return null; // No Cache Storage (private mode, a policy): start normally.
+  }
+}
+
+async function forgetSnapshots() {
+  try {
+    await caches.delete(SNAPSHOT_CACHE);
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}
+
+function takeSnapshot(pyodide) {
+  try {
+    const image = pyodide.makeMemorySnapshot();
+    return image.byteLength <= MAX_SNAPSHOT_BYTES ? image : null;
+  } catch (error) {
+    console.warn("No runtime snapshot was taken.", error);
+    return null;
+  }
+}
+
+async function storeSnapshot(config, image) {
+  try {
+    // Older snapshots (another bundle or Pyodide) can never load again: replace them.
+    await forgetSnapshots();
+    const response = new Response(image, { headers: { "Content-Type": "application/octet-stream" } });
+    await (await caches.open(SNAPSHOT_CACHE)).put(snapshotKey(config), response);
+  } catch (error) {
+    console.warn("The runtime snapshot was not stored.", error);
+  }
+}
+
+// WebCrypto for validator_py (see _webcrypto in validator_py/_compat/_emscripten.py): plain functions, because
+// in Pyodide's snapshot mode the globals Python reaches through `js` are proxies that WebCrypto rejects.
+const WEBCRYPTO_MODULE = {
+  importKey: (...args) => crypto.subtle.importKey(...args),
+  verify: (...args) => crypto.subtle.verify(...args),
+  objectFromEntries: (entries) => Object.fromEntries(entries),
+};
+
+function registerWebCrypto(pyodide) {
+  pyodide.registerJsModule("nuvy_webcrypto", WEBCRYPTO_MODULE);
+  return pyodide;
+}
+
+// One real check before "ready": the first environment's own CA certificate, which verifies with its own
+// key. It runs every path a user's certificate takes (parsing, the WebCrypto import and verify, the report),
+// so the user's first check costs what every later one does. Its answer is not used.
+async function warmUp(browser, config) {
+  const environment = JSON.parse(config.environments_json)[0];
+  if (environment && environment.ca_pem) {
+    await browser.run(environment.ca_pem, config.environments_json, environment.id, Date.now(), undefined);
+  }
+}
+
+// Everything that turns a config into a callable validator lives here.
+//
+// The bundle is the validator's own standard library (scripts/build_stdlib.mjs): Pyodide's stdlib trimmed to
+// the modules the validator imports, precompiled to Python 3.14 bytecode, with asn1crypto and validator_py
+// inside. Passed as `stdLibURL`, it replaces the stock stdlib, the lock file and the unpacking, so start-up is
+// one wasm instantiation plus loading bytecode that is already compiled.
 async function startRuntime(config) {
   progress("runtime", 5);
   await checkWebAssembly();
+  let downloads = startDownloads(config);
+  const snapshot = cachedSnapshot(config);
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(config.pyodide_url));
@@ -84,22 +188,57 @@ async function startRuntime(config) {
     throw new StartupError("runtime", `Could not load the Python runtime (${error.message}). Reload the page.`);
   }
   progress("runtime", 15);
-  // The bundle downloads while Pyodide boots; both come from this site.
-  const bundle = fetchVerified(config.bundle_url, config.bundle_sha256);
-  bundle.catch(() => {}); // Awaited below; this only stops an "unhandled rejection" while Pyodide boots.
-  const pyodide = await loadPyodide({
-    indexURL: config.index_url,
-    stdout: () => {},
-    stderr: (line) => console.warn(line),
-  });
-  progress("bundle", 70);
-  const buffer = await bundle;
-  progress("unpack", 80);
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  pyodide.unpackArchive(buffer, "zip", { extractDir: sitePackages });
+  const load = async (extra) => {
+    const restoreFetch = routeRuntimeFetches(downloads);
+    try {
+      return await loadPyodide({
+        indexURL: config.index_url,
+        stdLibURL: config.bundle_url,
+        lockFileContents: PYODIDE_LOCK,
+        packages: [],
+        stdout: () => {},
+        stderr: (line) => console.warn(line),
+        ...extra,
+      });
+    } finally {
+      restoreFetch();
+    }
+  };
+  const saved = await snapshot;
+  if (saved) {
+    try {
+      const restored = registerWebCrypto(await load({ _loadSnapshot: saved.bytes }));
+      const browser = restored.pyimport("validator_py.browser");
+      progress("import", 90);
+      await warmUp(browser, config);
+      return { run: browser.run, start: "snapshot", afterReady: () => {} };
+    } catch (error) {
+      console.warn("The saved runtime snapshot did not load; starting normally.", error);
+      await forgetSnapshots();
+      downloads = startDownloads(config); // The first ones were used; these come from the HTTP cache.
+    }
+  }
+  let pyodide;
+  try {
+    // Snapshot mode only records which JavaScript objects Python holds; the runtime stays fully usable.
+    pyodide = await load({ _makeSnapshot: true });
+  } catch (error) {
+    console.warn(error);
+    // Python cannot start without its standard library: the bundle failed to download or its check.
+    throw new StartupError(
+      "bundle",
+      "The validator bundle could not be loaded or did not match its published SHA-256, so it was not run. " +
+        "Reload the page; if this persists, report it to security@nuvy.ai.",
+    );
+  }
   progress("import", 90);
   const browser = pyodide.pyimport("validator_py.browser");
-  return { run: browser.run, warmup: browser.warmup };
+  browser.warmup();
+  // Taken before the module WebCrypto lives in is registered, and before the runtime has seen any input.
+  const image = takeSnapshot(pyodide);
+  registerWebCrypto(pyodide);
+  await warmUp(browser, config);
+  return { run: browser.run, start: "fresh", afterReady: () => (image ? storeSnapshot(config, image) : undefined) };
 }
 
 async function validate(message) {
@@ -132,17 +271,15 @@ async function init(config) {
     );
     runtime.environmentsJson = config.environments_json;
     progress("ready", 100);
-    self.postMessage({ type: "ready" });
+    self.postMessage({ type: "ready", start: runtime.start });
   } catch (error) {
     const stage = error instanceof StartupError ? error.stage : "runtime";
     const text = error instanceof StartupError ? error.message : `The validator could not start (${error}).`;
     self.postMessage({ type: "error", stage, message: text });
     return;
   }
-  // Warm the imports when idle so the first real check does not pay for them.
-  setTimeout(() => {
-    queue = queue.then(() => runtime.warmup()).catch((error) => console.warn(error));
-  }, 0);
+  // Stored after "ready" so the user never waits for it; Cache Storage does the writing off this thread.
+  runtime.afterReady();
 }
 
 self.addEventListener("message", (event) => {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Certificate, signed_request
@@ -46,9 +47,7 @@ def order(certs: tuple[Certificate, ...]) -> Ordered:
 
 def link_requests(path: tuple[Certificate, ...]) -> list[SignatureRequest | str]:
     """One request per link (child signed by parent), plus the root's self-signature when present."""
-    requests = []
-    for child, parent in itertools.pairwise(path):
-        requests.append(_request(child, parent))
+    requests = [_request(child, parent) for child, parent in itertools.pairwise(path)]
     if path[-1].self_issued and len(path) > 1:
         requests.append(_request(path[-1], path[-1]))
     return requests
@@ -58,7 +57,9 @@ def _request(child: Certificate, parent: Certificate) -> SignatureRequest | str:
     return signed_request(child.algorithm, parent.public_key, child.tbs_der, child.signature)
 
 
-def sentence(text: str) -> str:
+def sentence(findings: Sequence[str]) -> str:
+    """Per-certificate findings as one sentence, without its full stop, so each check adds its advice."""
+    text = "; ".join(findings)
     return text[:1].upper() + text[1:]
 
 
@@ -126,7 +127,7 @@ def _links(context: ChainContext) -> Outcome:
         )
     if problems:
         return F, (
-            sentence("; ".join(problems)) + ". That link is broken: the chain will not be trusted. Ask your "
+            sentence(problems) + ". That link is broken: the chain will not be trusted. Ask your "
             f"partner for the certificate that really issued it, then confirm with {VERIFY_CHAIN}."
         )
     if not context.verified:
@@ -158,7 +159,7 @@ def _intermediates_ca(context: ChainContext) -> Outcome:
             bad.append(f"{context.name(index)} may not sign certificates (Key Usage lacks keyCertSign)")
     if bad:
         return F, (
-            sentence("; ".join(bad)) + ". Servers reject chains through such certificates. Ask your partner "
+            sentence(bad) + ". Servers reject chains through such certificates. Ask your partner "
             "for their issuing CA certificates (basicConstraints CA:TRUE, Key Usage keyCertSign)."
         )
     if len(context.path) == 1:
@@ -177,9 +178,9 @@ def _validity(context: ChainContext) -> Outcome:
             soon.append(f"{context.name(index)} expires on {day(cert.not_after)}")
     if expired:
         checked = f" (checked at {day(context.at)}). Renew it with your partner."
-        return F, sentence("; ".join(expired)) + checked
+        return F, sentence(expired) + checked
     if soon:
-        return W, sentence("; ".join(soon)) + ". Plan the renewal and send Nuvy the new chain."
+        return W, sentence(soon) + ". Plan the renewal and send Nuvy the new chain."
     return P, "Every certificate in the chain is valid now."
 
 
@@ -196,7 +197,7 @@ def _path_length(context: ChainContext) -> Outcome:
             )
     if problems:
         return F, (
-            sentence("; ".join(problems)) + ". Validators will reject this chain. Ask your partner for a "
+            sentence(problems) + ". Validators will reject this chain. Ask your partner for a "
             "chain that respects the constraint."
         )
     return P, "No path length constraint is exceeded."

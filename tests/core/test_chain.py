@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -86,50 +88,65 @@ def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued
     )
 
 
-def test_non_ca_intermediate(pki: NuvyPKI) -> None:
-    root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca("Partner Not A CA", parent=root, key_type="rsa2048", key_slot=44, ca=False)
-    leaf = mk.make_client(inter, key_slot=42)
-    result = chain(pki, leaf, inter, root).check("chain.intermediates_are_ca")
-    assert result.status is F
-    assert "Intermediate certificate 1 (Partner Not A CA) is not a CA" in result.message
-    assert "Ask your partner for their issuing CA certificates" in result.message
+@dataclass(frozen=True)
+class BadLink:
+    """One defective link under the partner root, and the chain check that must say so."""
+
+    name: str
+    intermediate: dict[str, Any]  # make_ca options of the intermediate under the partner root
+    check_id: str
+    status: Status
+    message: str  # a fragment of the check's message
+    leaf: dict[str, Any] = field(default_factory=dict)  # make_client options of the leaf
 
 
-def test_intermediate_without_key_cert_sign(pki: NuvyPKI) -> None:
-    root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca("Partner No Sign", parent=root, key_type="rsa2048", key_slot=45, key_cert_sign=False)
-    leaf = mk.make_client(inter, key_slot=42)
-    result = chain(pki, leaf, inter, root).check("chain.intermediates_are_ca")
-    assert result.status is F
-    assert "may not sign certificates (Key Usage lacks keyCertSign)" in result.message
+BAD_LINKS = [
+    BadLink(
+        "non-ca-intermediate",
+        {"name": "Partner Not A CA", "key_slot": 44, "ca": False},
+        "chain.intermediates_are_ca",
+        F,
+        "Intermediate certificate 1 (Partner Not A CA) is not a CA (no basicConstraints CA:TRUE). Servers "
+        "reject chains through such certificates. Ask your partner for their issuing CA certificates",
+    ),
+    BadLink(
+        "intermediate-without-key-cert-sign",
+        {"name": "Partner No Sign", "key_slot": 45, "key_cert_sign": False},
+        "chain.intermediates_are_ca",
+        F,
+        "may not sign certificates (Key Usage lacks keyCertSign)",
+    ),
+    BadLink(
+        "expired-link",
+        {
+            "name": "Partner Old CA",
+            "key_slot": 46,
+            "not_before": mk.NOW - 3 * mk.YEAR,
+            "not_after": mk.NOW - mk.DAY,
+        },
+        "chain.validity",
+        F,
+        "Intermediate certificate 1 (Partner Old CA) expired on 2026-06-14 12:00 UTC",
+    ),
+    BadLink(
+        "expiring-link-warns",
+        {"name": "Partner Ending CA", "key_slot": 47, "not_after": mk.NOW + 5 * mk.DAY},
+        "chain.validity",
+        W,
+        "The leaf certificate (client-name) expires on 2026-06-19 12:00 UTC",
+        leaf={"not_after": mk.NOW + 4 * mk.DAY},
+    ),
+]
 
 
-def test_expired_link(pki: NuvyPKI) -> None:
-    root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca(
-        "Partner Old CA",
-        parent=root,
-        key_type="rsa2048",
-        key_slot=46,
-        not_before=pki.now - 3 * mk.YEAR,
-        not_after=pki.now - mk.DAY,
-    )
-    leaf = mk.make_client(inter, key_slot=42)
-    result = chain(pki, leaf, inter, root).check("chain.validity")
-    assert result.status is F
-    assert "Intermediate certificate 1 (Partner Old CA) expired on 2026-06-14 12:00 UTC" in result.message
-
-
-def test_expiring_link_warns(pki: NuvyPKI) -> None:
-    root = mk.make_ca("Partner Root", key_slot=40)
-    inter = mk.make_ca(
-        "Partner Ending CA", parent=root, key_type="rsa2048", key_slot=47, not_after=pki.now + 5 * mk.DAY
-    )
-    leaf = mk.make_client(inter, key_slot=42, not_after=pki.now + 4 * mk.DAY)
-    result = chain(pki, leaf, inter, root).check("chain.validity")
-    assert result.status is W
-    assert "The leaf certificate (client-name) expires on 2026-06-19 12:00 UTC" in result.message
+@pytest.mark.parametrize("bad", BAD_LINKS, ids=lambda bad: bad.name)
+def test_bad_link(pki: NuvyPKI, partner: tuple[mk.Issued, ...], bad: BadLink) -> None:
+    root = partner[0]
+    inter = mk.make_ca(parent=root, key_type="rsa2048", **bad.intermediate)
+    leaf = mk.make_client(inter, key_slot=42, **bad.leaf)
+    result = chain(pki, leaf, inter, root).check(bad.check_id)
+    assert result.status is bad.status, result
+    assert bad.message in result.message
 
 
 def test_path_length_violation(pki: NuvyPKI) -> None:

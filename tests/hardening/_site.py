@@ -105,17 +105,20 @@ def runtime_urls(site: Path) -> RuntimeUrls:
 
 
 def stale_bundle_files(site: Path, runtime: RuntimeUrls) -> list[str]:
-    """validator_py files whose copy in the site's bundle differs from the working tree (or is missing).
+    """validator_py files whose source in the site's bundle differs from the working tree (or is missing).
 
     Parity compares the working tree's CPython code with the bundle's browser code; a site built from an
-    older tree would show differences that are not bugs, so the parity tests refuse to run on it.
+    older tree would show differences that are not bugs, so the parity tests refuse to run on it. The
+    bundle holds bytecode only, so the comparison uses the manifest published next to it (hooks/runtime.py).
     """
-    import zipfile
+    import hashlib
+    import json
 
-    with zipfile.ZipFile(site / runtime.bundle_url.lstrip("/")) as bundle:
-        shipped = {name: bundle.read(name) for name in bundle.namelist() if name.startswith("validator_py/")}
+    manifest_path = site / Path(runtime.bundle_url.lstrip("/")).with_suffix(".json")
+    sources = json.loads(manifest_path.read_text(encoding="utf-8"))["sources"]
+    shipped = {name: digest for name, digest in sources.items() if name.startswith("validator_py/")}
     local = {
-        path.relative_to(ROOT).as_posix(): path.read_bytes()
+        path.relative_to(ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in (ROOT / "validator_py").rglob("*.py")
         if "__pycache__" not in path.parts
     }

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("mkdocs.yml", "hooks", "docs", "site_assets", "validator_py")
+COPIED = ("mkdocs.yml", "hooks", "docs", "site_assets", "validator_py", "scripts", "overrides")
 NAV_PAGES = (
     "index.md",
     "quickstart.md",

@@ -150,3 +150,36 @@ def test_missing_environments_fails(project: Path) -> None:
 def test_missing_sample_fails_naming_it(project: Path) -> None:
     (project / "docs" / "assets" / "samples" / "client.csr").unlink()
     _assert_fails(project, "docs/assets/samples/client.csr: sample not found", "make_demo_pki.py")
+
+
+def _bundle_pin(project: Path) -> dict[str, str]:
+    return dict(json.loads((project / "hooks" / "vendor-hashes.json").read_text(encoding="utf-8"))["bundle"])
+
+
+def _set_bundle_pin(project: Path, **changes: str) -> None:
+    path = project / "hooks" / "vendor-hashes.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["bundle"].update(changes)
+    path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+
+
+def test_bundle_with_another_hash_than_its_pin_fails_naming_it(project: Path) -> None:
+    _set_bundle_pin(project, sha256="0" * 64)
+    output = _assert_fails(project, "assets/runtime/validator-", ".zip", "does not match the pin", "0" * 64)
+    assert "not reproducible" in output
+
+
+def test_changed_validator_source_needs_a_new_pin(project: Path) -> None:
+    source = project / "validator_py" / "report.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# A reviewed change.\n", encoding="utf-8")
+    _assert_fails(project, "assets/runtime/validator-", "not pinned", "nox -s pin")
+
+
+def test_the_committed_pin_is_current(built_site: Path) -> None:
+    # The suite's own site was built from this checkout; its bundle must be the pinned one, byte for byte.
+    pin = _bundle_pin(Path(__file__).resolve().parents[2])
+    manifests = list((built_site / "assets" / "runtime").glob("validator-*.json"))
+    assert len(manifests) == 1, manifests
+    manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
+    assert (manifest["input_hash"], manifest["sha256"]) == (pin["input_hash"], pin["sha256"])
+    assert manifests[0].with_suffix(".zip").name == f"validator-{pin['sha256'][:12]}.zip"

@@ -24,9 +24,37 @@ _NOT_SUPPORTED = "NotSupportedError"
 _CURVE_BYTES = {"P-256": 32, "P-384": 48, "P-521": 66}
 
 
-def _js_object(value: dict[str, Any]) -> Any:
+class _GlobalWebCrypto:
+    """``crypto.subtle`` reached through ``js``, for pages that load the validator without our worker."""
+
+    def importKey(self, *args: Any) -> Any:
+        return js.crypto.subtle.importKey(*args)
+
+    def verify(self, *args: Any) -> Any:
+        return js.crypto.subtle.verify(*args)
+
+    def objectFromEntries(self, entries: Any) -> Any:
+        return js.Object.fromEntries(entries)
+
+
+def _webcrypto() -> Any:
+    """WebCrypto as site_assets/worker.js hands it to Python: the ``nuvy_webcrypto`` module.
+
+    The worker starts Pyodide in snapshot mode (for the memory snapshot of repeat visits), where every
+    JavaScript global reached through ``js`` is a recording proxy, and WebCrypto refuses a proxy as ``this``
+    ("Illegal invocation"). The worker therefore registers plain functions that call ``crypto.subtle``
+    themselves. Without that module (a page that loads the validator its own way) ``js`` is used.
+    """
+    try:
+        import nuvy_webcrypto  # type: ignore[import-not-found]  # noqa: PLC0415 - registered at run time.
+    except ImportError:
+        return _GlobalWebCrypto()
+    return nuvy_webcrypto
+
+
+def _js_object(webcrypto: Any, value: dict[str, Any]) -> Any:
     # A plain JS object, not a Map: WebCrypto reads algorithm parameters as object properties.
-    return to_js(value, dict_converter=js.Object.fromEntries)
+    return to_js(value, dict_converter=webcrypto.objectFromEntries)
 
 
 def _algorithms(request: SignatureRequest) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -77,18 +105,17 @@ class WebCryptoVerifier:
         signature = _signature_bytes(request)
         if signature is None:
             return False
-        subtle = js.crypto.subtle
+        subtle = _webcrypto()
         try:
-            key = await subtle.importKey(
-                "spki", to_js(request.spki_der), _js_object(import_algorithm), False, to_js(["verify"])
-            )
+            algorithm = _js_object(subtle, import_algorithm)
+            key = await subtle.importKey("spki", to_js(request.spki_der), algorithm, False, to_js(["verify"]))
         except JsException as error:
             # A browser without the algorithm cannot judge the signature; a key it cannot read
             # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
             return None if _exception_name(error) == _NOT_SUPPORTED else False
         try:
             valid = await subtle.verify(
-                _js_object(verify_algorithm), key, to_js(signature), to_js(request.message)
+                _js_object(subtle, verify_algorithm), key, to_js(signature), to_js(request.message)
             )
         except JsException as error:
             return None if _exception_name(error) == _NOT_SUPPORTED else False

@@ -1,20 +1,12 @@
 // Loads the built site's own Pyodide files and validator bundle in the page (not in a worker), so the
 // hardening tests can call into Python with page.evaluate. The URLs come from the query string, which
 // the test fills from the validator page's <script id="nuvy-data">, so the harness runs exactly the
-// runtime files the site ships.
+// runtime files the site ships: the bundle is the standard library, as in site_assets/worker.js.
 const params = new URLSearchParams(location.search);
-const BUNDLE_DIR = "/home/pyodide/nuvy-bundle";
 
 async function start() {
   const { loadPyodide } = await import(params.get("pyodide"));
-  const pyodide = await loadPyodide({ indexURL: params.get("index") });
-  const response = await fetch(params.get("bundle"));
-  if (!response.ok) {
-    throw new Error(`the validator bundle answered HTTP ${response.status}`);
-  }
-  pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: BUNDLE_DIR });
-  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(BUNDLE_DIR)})`);
-  return pyodide;
+  return loadPyodide({ indexURL: params.get("index"), stdLibURL: params.get("bundle") });
 }
 
 const ready = start();

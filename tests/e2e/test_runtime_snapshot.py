@@ -1,0 +1,175 @@
+"""The runtime's memory snapshot: made before any input, used on the next visit, and never trusted blindly.
+
+site_assets/worker.js takes a memory snapshot of a freshly started runtime after the validator is imported
+and before the page sends any input, and keeps it in Cache Storage for the next visit. These tests read
+what is actually stored: it holds no trace of a certificate checked on that visit, the next visit starts
+from it and still checks signatures with WebCrypto, and a damaged snapshot falls back to a normal start.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from scripts.serve import SiteServer
+
+pytestmark = pytest.mark.e2e
+
+READY_TIMEOUT_MS = 60_000
+STORED_TIMEOUT_MS = 30_000
+CACHE = "nuvy-runtime-snapshots"
+MAX_SNAPSHOT_BYTES = 30 * 1024 * 1024 + 4096
+
+# Counts the occurrences of each needle (latin-1 strings) in the stored snapshot, inside the page.
+_SEARCH_SNAPSHOT = """
+async ([cacheName, needles]) => {
+  const cache = await caches.open(cacheName);
+  const keys = await cache.keys();
+  if (keys.length !== 1) return { keys: keys.map((request) => request.url) };
+  const bytes = new Uint8Array(await (await cache.match(keys[0])).arrayBuffer());
+  const found = needles.map((needle) => {
+    const pattern = Uint8Array.from(needle, (c) => c.charCodeAt(0));
+    let count = 0;
+    for (let i = bytes.indexOf(pattern[0]); i >= 0 && i <= bytes.length - pattern.length;
+         i = bytes.indexOf(pattern[0], i + 1)) {
+      let j = 1;
+      while (j < pattern.length && bytes[i + j] === pattern[j]) j += 1;
+      if (j === pattern.length) count += 1;
+    }
+    return count;
+  });
+  return { keys: [keys[0].url], size: bytes.length, found };
+}
+"""
+
+_REPLACE_SNAPSHOT = """
+async ([cacheName, url]) => {
+  const cache = await caches.open(cacheName);
+  await cache.put(url, new Response(new Uint8Array(4096).fill(7)));
+}
+"""
+
+
+def _canary() -> tuple[str, bytes]:
+    """A certificate made for this test alone, so finding any of its bytes can only mean a leak."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "snapshot canary")])
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start).not_valid_after(start + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"), certificate.signature
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def _open(context: BrowserContext, base_url: str) -> Page:
+    page = context.new_page()
+    page.goto(base_url + "validator/")
+    page.wait_for_selector(".nuvy-status--ready, .nuvy-status--error", timeout=READY_TIMEOUT_MS)
+    assert page.locator(".nuvy-status--ready").count() == 1, page.text_content("#nuvy-status-text")
+    return page
+
+
+def _check(page: Page, text: str) -> dict[str, str]:
+    before = page.evaluate("Number(document.getElementById('nuvy-result').dataset.renders || 0)")
+    page.fill("#nuvy-input", text)
+    page.wait_for_function(
+        "n => Number(document.getElementById('nuvy-result').dataset.renders || 0) > n", arg=before
+    )
+    statuses: dict[str, str] = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('[data-check-id]')]"
+        ".map((node) => [node.dataset.checkId, node.dataset.status]))"
+    )
+    return statuses
+
+
+def _stored(page: Page, needles: list[str]) -> Any:
+    deadline_ms = STORED_TIMEOUT_MS
+    while True:
+        found = page.evaluate(_SEARCH_SNAPSHOT, [CACHE, needles])
+        if found["keys"] or deadline_ms <= 0:
+            return found
+        page.wait_for_timeout(250)
+        deadline_ms -= 250
+
+
+def test_first_visit_stores_a_snapshot_that_holds_no_input(
+    context: BrowserContext, site_server: tuple[SiteServer, str]
+) -> None:
+    _, base_url = site_server
+    page = _open(context, base_url)
+    assert page.get_attribute("#nuvy-status", "data-start") == "fresh"
+    pem, signature = _canary()
+    _check(page, pem)
+    body = "".join(pem.splitlines()[1:-1])
+    needles = [
+        # Control: a check id the imported validator holds, so the search is shown to find real content.
+        "issuer.matches_ca",
+        signature[-32:].decode("latin-1"),
+        body[len(body) // 2 : len(body) // 2 + 40],
+        base64.b64decode(body)[-48:-16].decode("latin-1"),
+    ]
+    stored = _stored(page, needles)
+    data = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent)")
+    assert len(stored["keys"]) == 1, stored
+    assert data["runtime"]["bundle_sha256"] in stored["keys"][0], stored
+    assert 0 < stored["size"] <= MAX_SNAPSHOT_BYTES, stored["size"]
+    control, *canary = stored["found"]
+    assert control > 0, "the search found nothing the validator holds: it cannot prove an absence"
+    assert canary == [0, 0, 0], "the stored snapshot holds bytes of the certificate checked on that visit"
+    page.close()
+
+
+def test_next_visit_starts_from_the_snapshot_and_checks_signatures(
+    context: BrowserContext, site_server: tuple[SiteServer, str]
+) -> None:
+    _, base_url = site_server
+    page = _open(context, base_url)
+    assert page.get_attribute("#nuvy-status", "data-start") == "snapshot"
+    samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
+    valid = _check(page, samples["valid"])
+    assert valid["signature.valid"] == "pass", valid
+    pem, _ = _canary()
+    self_signed = _check(page, pem)
+    assert self_signed["signature.valid"] == "fail", self_signed
+    page.close()
+
+
+def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
+    context: BrowserContext, site_server: tuple[SiteServer, str]
+) -> None:
+    _, base_url = site_server
+    page = context.new_page()
+    page.goto(base_url + "validator/")
+    page.wait_for_selector(".nuvy-status--ready", timeout=READY_TIMEOUT_MS)
+    url = page.evaluate(f"(async () => (await (await caches.open('{CACHE}')).keys())[0].url)()")
+    page.evaluate(_REPLACE_SNAPSHOT, [CACHE, url])
+    page.close()
+    page = _open(context, base_url)
+    assert page.get_attribute("#nuvy-status", "data-start") == "fresh"
+    samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
+    assert _check(page, samples["valid"])["signature.valid"] == "pass"
+    deadline = 120
+    while deadline and page.evaluate(_SEARCH_SNAPSHOT, [CACHE, []]).get("size", 0) <= 4096:
+        page.wait_for_timeout(250)
+        deadline -= 1
+    assert page.evaluate(_SEARCH_SNAPSHOT, [CACHE, []])["size"] > 1024 * 1024, "no new snapshot was stored"
+    page.close()
