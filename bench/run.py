@@ -139,10 +139,10 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 
 def summarize(pages: dict[str, dict[str, Any]], guide_wasm: int) -> dict[str, Any]:
-    ours = pages.get("optimized", pages["validator"])
+    ours = pages["validator"]
     stock, purejs = pages["stock"], pages["purejs"]
     return {
-        "measured_page": "optimized" if "optimized" in pages else "validator",
+        "measured_page": "validator",
         "cold_ready_ratio": _ratio(ours["cold_ready_ms"], stock["cold_ready_ms"]),
         "warm_ready_ratio": _ratio(ours["warm_ready_ms"], stock["warm_ready_ms"]),
         "steady_p50_vs_js_ratio": _ratio(ours["steady_p50_ms"], purejs["steady_p50_ms"]),
@@ -168,7 +168,7 @@ def _print(summary: dict[str, Any], pages: dict[str, dict[str, Any]]) -> None:
 
 DOCS_START, DOCS_END = "<!-- nuvy:bench-results -->", "<!-- /nuvy:bench-results -->"
 PAGE_TITLES = {
-    "validator": "validator page as built", "optimized": "validator page, proposed runtime",
+    "validator": "validator page as built",
     "stock": "(a) stock Pyodide + micropip", "purejs": "(b) pure JS (@peculiar/x509)",
 }
 
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="scratch directory (git-ignored)")
     parser.add_argument("--docs", type=Path, default=None, help="also write the table into this page")
-    parser.add_argument("--pages", default="", help="comma-separated subset, e.g. optimized,stock (debug)")
+    parser.add_argument("--pages", default="", help="comma-separated subset, e.g. validator,stock (debug)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1 (5 or more for published figures)")
@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server, _ in servers.values():
             server.stop()
-    if not {"stock", "purejs"} <= set(pages) or not {"validator", "optimized"} & set(pages):
+    if not {"validator", "stock", "purejs"} <= set(pages):
         print("bench: partial run (--pages); results.json not written", file=sys.stderr)
         partial = {name: {k: v for k, v in page.items() if k != "runs"} for name, page in pages.items()}
         print(json.dumps(partial, indent=1))

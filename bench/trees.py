@@ -1,19 +1,15 @@
-"""The trees the benchmark serves: the built site, its two baselines, and the optimized variant.
+"""The trees the benchmark serves: the built site and its two baselines.
 
 Every page is served by the same server code (`scripts/serve.py`) with the site's own `_headers`, so the
 comparison differs only in what each page loads:
 
 - ``validator``: ``/validator/`` exactly as ``mkdocs build`` produced it;
-- ``optimized``: the same page with the proposed runtime (bench/proposed-*.patch) applied to a copy of the
-  built site: the precompiled stdlib from scripts/build_stdlib.mjs as the bundle, loaded as ``stdLibURL``.
-  It is only built when the site does not already use it, so numbers exist with and without the patches;
 - ``stock``: baseline (a), ``loadPyodide()`` from the same vendored files + micropip + wheels;
 - ``purejs``: baseline (b), @peculiar/x509 + WebCrypto.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -25,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "bench" / "pages"
 STOCK_REQUIREMENTS = ROOT / "bench" / "stock-requirements.txt"
-WORKER_PATCH = ROOT / "bench" / "proposed-worker.patch"
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
 X509_BUNDLE = ROOT / "node_modules" / "@peculiar" / "x509" / "build" / "x509.js"
 ASN1CRYPTO_WHEEL = ROOT / "build" / "wheels" / "asn1crypto-1.5.1-py2.py3-none-any.whl"
@@ -45,7 +40,6 @@ class Trees:
     """Served roots and, per measured page, (root, path)."""
 
     site_root: Path
-    optimized_root: Path | None
     pages: dict[str, tuple[Path, str]]
     notes: tuple[str, ...]
     snapshot_pages: frozenset[str]  # pages whose worker saves a runtime memory snapshot
@@ -147,42 +141,11 @@ def _add_baselines(root: Path, cache: Path) -> None:
     headers.write_text(existing + BENCH_HEADERS, encoding="utf-8")
 
 
-def uses_precompiled_stdlib(site: Path) -> bool:
-    """True once the proposed runtime is merged: the worker hands the bundle to Pyodide as its stdlib."""
-    return "stdLibURL: config.bundle_url" in _worker_path(site).read_text(encoding="utf-8")
-
-
 def _worker_path(root: Path) -> Path:
     found = sorted(root.glob("assets/**/worker*.js"))
     if len(found) != 1:
         raise BenchSetupError(f"expected one worker script under {root}/assets, found {found}")
     return found[0]
-
-
-def _build_optimized(site: Path, target: Path, cache: Path) -> None:
-    """A copy of the built site with bench/proposed-worker.patch and the precompiled stdlib as bundle."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(site, target)
-    runtime_dir = target / "assets" / "runtime"
-    manifest = json.loads(_run(
-        ["node", str(ROOT / "scripts" / "build_stdlib.mjs"), "build", "--out", str(runtime_dir),
-         "--cache", str(cache / "runtime-cache")], "building the precompiled stdlib",
-    ))
-    worker = _worker_path(target)
-    _run(["patch", "--silent", "--forward", str(worker), str(WORKER_PATCH)],
-         f"applying {WORKER_PATCH.name} to the built worker (regenerate it against site_assets/worker.js)")
-    page = target / "validator" / "index.html"
-    html = page.read_text(encoding="utf-8")
-    match = _DATA.search(html)
-    if match is None:
-        raise BenchSetupError(f"{page} has no nuvy-data block")
-    data = json.loads(match.group(2))
-    bundle = (runtime_dir / manifest["file"]).read_bytes()
-    data["runtime"]["bundle_url"] = f"../assets/runtime/{manifest['file']}"
-    data["runtime"]["bundle_sha256"] = hashlib.sha256(bundle).hexdigest()
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    page.write_text(html[: match.start(2)] + text + html[match.end(2):], encoding="utf-8")
 
 
 def prepare(site: Path, out: Path) -> Trees:
@@ -197,21 +160,9 @@ def prepare(site: Path, out: Path) -> Trees:
         "stock": (site_root, "/bench/stock/"),
         "purejs": (site_root, "/bench/purejs/"),
     }
-    notes = []
-    optimized_root: Path | None = None
-    if uses_precompiled_stdlib(site):
-        notes.append("The built site already loads the precompiled stdlib; no separate optimized variant.")
-    else:
-        optimized_root = out / "optimized"
-        _build_optimized(site, optimized_root, out)
-        pages["optimized"] = (optimized_root, "/validator/")
-        notes.append(
-            "The built site still loads stock Pyodide + an unpacked bundle; 'optimized' is the same site "
-            "with bench/proposed-worker.patch applied and the precompiled stdlib as the bundle."
-        )
     snapshot_pages = frozenset(
         name for name, (root, _) in pages.items()
-        if name in ("validator", "optimized") and "makeMemorySnapshot" in _worker_path(root).read_text()
+        if name == "validator" and "makeMemorySnapshot" in _worker_path(root).read_text()
     )
-    return Trees(site_root=site_root, optimized_root=optimized_root, pages=pages, notes=tuple(notes),
+    return Trees(site_root=site_root, pages=pages, notes=(),
                  snapshot_pages=snapshot_pages)

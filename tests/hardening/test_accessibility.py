@@ -6,9 +6,10 @@ axe-core (``node_modules/axe-core/axe.min.js``, pinned by package-lock.json) is 
 ``_headers``) rightly refuses that injected script, so the axe contexts, and only they, are created with
 ``bypass_csp=True``. The keyboard test runs with the CSP enforced.
 
-The palette is chosen the way a visitor's system chooses it: Chromium emulates ``prefers-color-scheme``,
-and Material's media-bound palettes follow it; the test asserts the page really switched (``slate`` in
-dark mode) before it trusts the axe result.
+The colour scheme is chosen the way a visitor's system chooses it: Chromium emulates
+``prefers-color-scheme`` and the site follows it (overrides/main.html; there is no palette toggle); the
+test asserts the page really switched (Material's ``slate`` scheme in dark mode) before it trusts the axe
+result.
 """
 
 from __future__ import annotations
