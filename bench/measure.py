@@ -31,7 +31,8 @@ READY_OBSERVER = """
   window.Worker = class extends NativeWorker {
     constructor(...args) {
       super(...args);
-      window.__nuvyWorker = this;
+      // The portal's worker only: the theme starts its own search worker too.
+      if (args[1] && args[1].name === "nuvy-validator") window.__nuvyWorker = this;
     }
   };
   const mark = () => {

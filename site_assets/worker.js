@@ -20,7 +20,24 @@ const NO_WASM_MESSAGE =
 // The smallest valid WebAssembly module: the magic number and version 1.
 const EMPTY_WASM_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-let runtime = null; // {run, afterReady} once ready.
+let runtime = null; // {run, start, whenIdle} once ready.
+// Work that may wait (storing the snapshot) runs once no check has come in for this long, so it never
+// delays a user's check: copying a 30 MiB image into Cache Storage takes this thread tens of milliseconds.
+const IDLE_MS = 1500;
+let rearmIdleTask = null; // Pushes the waiting task back when a check comes in.
+
+function deferUntilIdle(task) {
+  let timer = null;
+  rearmIdleTask = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      rearmIdleTask = null;
+      queue = queue.then(task).catch((error) => console.warn(error));
+    }, IDLE_MS);
+  };
+  rearmIdleTask();
+}
+
 let queue = Promise.resolve(); // Requests run one after the other, in the order the page sent them.
 
 function progress(stage, pct) {
@@ -211,7 +228,7 @@ async function startRuntime(config) {
       const browser = restored.pyimport("validator_py.browser");
       progress("import", 90);
       await warmUp(browser, config);
-      return { run: browser.run, start: "snapshot", afterReady: () => {} };
+      return { run: browser.run, start: "snapshot", whenIdle: null };
     } catch (error) {
       console.warn("The saved runtime snapshot did not load; starting normally.", error);
       await forgetSnapshots();
@@ -238,7 +255,7 @@ async function startRuntime(config) {
   const image = takeSnapshot(pyodide);
   registerWebCrypto(pyodide);
   await warmUp(browser, config);
-  return { run: browser.run, start: "fresh", afterReady: () => (image ? storeSnapshot(config, image) : undefined) };
+  return { run: browser.run, start: "fresh", whenIdle: image ? () => storeSnapshot(config, image) : null };
 }
 
 async function validate(message) {
@@ -278,8 +295,7 @@ async function init(config) {
     self.postMessage({ type: "error", stage, message: text });
     return;
   }
-  // Stored after "ready" so the user never waits for it; Cache Storage does the writing off this thread.
-  runtime.afterReady();
+  if (runtime.whenIdle) deferUntilIdle(runtime.whenIdle);
 }
 
 self.addEventListener("message", (event) => {
@@ -287,6 +303,7 @@ self.addEventListener("message", (event) => {
   if (message.type === "init") {
     init(message.config);
   } else if (message.type === "validate" && runtime) {
+    if (rearmIdleTask) rearmIdleTask();
     queue = queue.then(() => validate(message));
   }
 });

@@ -44,6 +44,14 @@ def test_every_page_has_the_policy_first_in_head(built_site: Path) -> None:
         assert text.encode("utf-8").find(b'<meta charset="utf-8">') < 1024, page
 
 
+def test_charset_stays_in_the_first_1024_bytes(built_site: Path) -> None:
+    # The policy <meta> (which grows with every inline-script hash) and the validator's early <head> tags
+    # come before Material's <meta charset>; browsers only look for it in the first 1024 bytes.
+    for page in _pages(built_site):
+        position = page.read_bytes().find(b'<meta charset="utf-8">')
+        assert 0 <= position < 1024 - len('<meta charset="utf-8">'), (page, position)
+
+
 def test_no_unsafe_script_sources_and_every_inline_script_is_hashed(built_site: Path) -> None:
     for page in _pages(built_site):
         text = page.read_text(encoding="utf-8")
