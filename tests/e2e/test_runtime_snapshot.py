@@ -157,9 +157,7 @@ def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
     context: BrowserContext, site_server: tuple[SiteServer, str]
 ) -> None:
     _, base_url = site_server
-    page = context.new_page()
-    page.goto(base_url + "validator/")
-    page.wait_for_selector(".nuvy-status--ready", timeout=READY_TIMEOUT_MS)
+    page = _open(context, base_url)
     url = page.evaluate(f"(async () => (await (await caches.open('{CACHE}')).keys())[0].url)()")
     page.evaluate(_REPLACE_SNAPSHOT, [CACHE, url])
     page.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from site_helpers import CertMaker, make_project_copy, run_build  # noqa: E402 - needs the path set above.
+
+from scripts.serve import SiteServer, serve_in_thread  # noqa: E402 - needs the path set above.
 
 
 @pytest.fixture
@@ -76,3 +79,11 @@ def make_cert(signing_key: rsa.RSAPrivateKey) -> CertMaker:
         return builder.sign(signing_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
     return make
+
+
+# One server per module for the browser tests of the built site (the e2e suite has its own, per session).
+@pytest.fixture(scope="module")
+def site_server(built_site: Path) -> Iterator[tuple[SiteServer, str]]:
+    server, base_url = serve_in_thread(built_site)
+    yield server, base_url
+    server.stop()

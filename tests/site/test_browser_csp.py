@@ -7,22 +7,14 @@ tests/e2e.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from scripts.serve import SiteServer, serve_in_thread
+from scripts.serve import SiteServer
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def site_server(built_site: Path) -> Iterator[tuple[SiteServer, str]]:
-    server, base_url = serve_in_thread(built_site)
-    yield server, base_url
-    server.stop()
 
 
 def _page_paths(site: Path) -> list[str]:

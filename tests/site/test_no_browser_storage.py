@@ -9,14 +9,13 @@ overrides/main.html is what stops it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from scripts.serve import SiteServer, serve_in_thread
+from scripts.serve import SiteServer
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +30,6 @@ _STORAGE_SCRIPT = """async () => ({
 })"""
 
 EMPTY = {"localStorage": [], "sessionStorage": [], "indexedDB": [], "cookie": ""}
-
-
-@pytest.fixture(scope="module")
-def site_server(built_site: Path) -> Iterator[tuple[SiteServer, str]]:
-    server, base_url = serve_in_thread(built_site)
-    yield server, base_url
-    server.stop()
 
 
 def _page_paths(site: Path) -> list[str]:
