@@ -19,7 +19,6 @@ class Policy:
     min_rsa_bits: int = 2048
     allowed_hashes: frozenset[str] = frozenset({"sha256", "sha384", "sha512"})
     warn_days: int = 30
-    require_client_auth: bool = True
     expect_key_encipherment_for_rsa: bool = True
 
     def __post_init__(self) -> None:

@@ -118,8 +118,10 @@ def _ku_digital_signature(context: HasCertificate) -> Outcome:
 
 def _ku_key_encipherment(context: HasCertificate) -> Outcome:
     cert = context.cert
-    if cert.public_key.algorithm != "rsa" or not context.policy.expect_key_encipherment_for_rsa:
+    if cert.public_key.algorithm != "rsa":
         return NA, f"keyEncipherment only applies to RSA keys; this key is {cert.public_key.describe()}."
+    if not context.policy.expect_key_encipherment_for_rsa:
+        return NA, "The policy in use does not expect keyEncipherment on RSA keys, so it was not checked."
     if cert.key_usage is not None and "key_encipherment" in cert.key_usage:
         return P, "Key Usage includes keyEncipherment, as Nuvy's profile sets for RSA keys."
     return W, (

@@ -110,6 +110,17 @@ def test_warn_days_comes_from_the_policy(pki: NuvyPKI) -> None:
     )
 
 
+def test_key_encipherment_follows_the_policy(pki: NuvyPKI) -> None:
+    leaf = mk.make_client(pki.qa, key_usage_flags={"digital_signature": True}).pem
+    assert run(pki, leaf).check("ku.key_encipherment").status is W
+    policy = Policy(expect_key_encipherment_for_rsa=False)
+    relaxed = run(pki, leaf, policy=policy).check("ku.key_encipherment")
+    assert relaxed.status is NA
+    assert relaxed.message == (
+        "The policy in use does not expect keyEncipherment on RSA keys, so it was not checked."
+    )
+
+
 def test_expiring_soon_is_not_applicable_when_expired(pki: NuvyPKI) -> None:
     leaf = mk.make_client(pki.qa, not_before=pki.now - mk.YEAR, not_after=pki.now - mk.DAY)
     result = run(pki, leaf.pem).check("validity.expiring_soon")
