@@ -109,7 +109,8 @@ function routeRuntimeFetches(downloads) {
 }
 
 // Repeat visits start from a memory snapshot of this runtime, taken after the validator is imported and
-// before the runtime has seen any input (the page sends none until "ready"), which skips Python's start-up
+// before the runtime has seen any input (this worker drops every check that arrives before it is ready, and
+// the page holds them back until then), which skips Python's start-up
 // and every import. Pyodide's snapshot API is private: a snapshot is valid only for the same Pyodide build
 // and the byte-identical bundle, so its key holds both (the versioned runtime URL and the bundle's SHA-256).
 // It is not kept when the heap is above 30 MiB, and any error while loading it falls back to a normal start.
