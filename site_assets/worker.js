@@ -128,7 +128,7 @@ async function cachedSnapshot(config) {
   try {
     const response = await (await caches.open(SNAPSHOT_CACHE)).match(snapshotKey(config));
     if (!response) return null;
-    const bytes = response.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    const bytes = response.arrayBuffer().then(unpackSnapshot);
     bytes.catch(() => {}); // Awaited by Pyodide; a failed read falls back like any snapshot error.
     return { bytes };
   } catch {
@@ -154,11 +154,60 @@ function takeSnapshot(pyodide) {
   }
 }
 
+// The image is stored sparsely: of its 30 MiB, more than half are 4 KiB pages of zeros, and reading it back
+// from Cache Storage is a large part of a repeat visit's start. Layout (little-endian u32s): magic, image
+// length, page count n, n page indexes, then the n pages of PAGE bytes each (the last one zero-padded).
+const PACKED_MAGIC = 0x3153564e; // "NVS1"
+const PAGE = 4096;
+
+function packSnapshot(image) {
+  if (image.byteOffset % 4 || image.byteLength % 4) throw new Error("the snapshot is not word-aligned");
+  const words = new Uint32Array(image.buffer, image.byteOffset, image.byteLength / 4);
+  const wordsPerPage = PAGE / 4;
+  const kept = [];
+  for (let page = 0; page * wordsPerPage < words.length; page += 1) {
+    const end = Math.min((page + 1) * wordsPerPage, words.length);
+    for (let word = page * wordsPerPage; word < end; word += 1) {
+      if (words[word] !== 0) {
+        kept.push(page);
+        break;
+      }
+    }
+  }
+  const headerBytes = 4 * (3 + kept.length);
+  const packed = new Uint8Array(headerBytes + kept.length * PAGE);
+  new Uint32Array(packed.buffer, 0, 3 + kept.length).set([PACKED_MAGIC, image.byteLength, kept.length, ...kept]);
+  kept.forEach((page, index) => {
+    packed.set(image.subarray(page * PAGE, (page + 1) * PAGE), headerBytes + index * PAGE);
+  });
+  return packed;
+}
+
+// The inverse of packSnapshot; anything malformed throws, and the caller starts normally instead.
+function unpackSnapshot(buffer) {
+  const header = buffer.byteLength >= 12 ? new Uint32Array(buffer, 0, 3) : null;
+  if (!header || header[0] !== PACKED_MAGIC) throw new Error("not a packed runtime snapshot");
+  const [, length, count] = header;
+  const headerBytes = 4 * (3 + count);
+  if (length > MAX_SNAPSHOT_BYTES || buffer.byteLength !== headerBytes + count * PAGE) {
+    throw new Error("the packed runtime snapshot is truncated or too large");
+  }
+  const pages = new Uint32Array(buffer, 12, count);
+  const data = new Uint8Array(buffer, headerBytes);
+  const image = new Uint8Array(length);
+  pages.forEach((page, index) => {
+    if (page * PAGE >= length) throw new Error("the packed runtime snapshot has a page out of range");
+    image.set(data.subarray(index * PAGE, index * PAGE + Math.min(PAGE, length - page * PAGE)), page * PAGE);
+  });
+  return image;
+}
+
 async function storeSnapshot(config, image) {
   try {
     // Older snapshots (another bundle or Pyodide) can never load again: replace them.
     await forgetSnapshots();
-    const response = new Response(image, { headers: { "Content-Type": "application/octet-stream" } });
+    const packed = packSnapshot(image);
+    const response = new Response(packed, { headers: { "Content-Type": "application/octet-stream" } });
     await (await caches.open(SNAPSHOT_CACHE)).put(snapshotKey(config), response);
   } catch (error) {
     console.warn("The runtime snapshot was not stored.", error);

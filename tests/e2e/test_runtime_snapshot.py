@@ -51,10 +51,36 @@ async ([cacheName, needles]) => {
 }
 """
 
-_REPLACE_SNAPSHOT = """
-async ([cacheName, url]) => {
+# Damages the stored snapshot in one of the ways site_assets/worker.js must survive.
+_DAMAGE_SNAPSHOT = """
+async ([cacheName, how]) => {
   const cache = await caches.open(cacheName);
-  await cache.put(url, new Response(new Uint8Array(4096).fill(7)));
+  const [request] = await cache.keys();
+  const stored = new Uint8Array(await (await cache.match(request)).arrayBuffer());
+  let damaged;
+  if (how === "garbage") {
+    damaged = new Uint8Array(4096).fill(7);
+  } else if (how === "truncated") {
+    damaged = stored.slice(0, stored.length >> 1);
+  } else {
+    damaged = stored.slice();
+    new DataView(damaged.buffer).setUint32(12, 0x00ffffff, true); // The first page, far past the end.
+  }
+  await cache.put(request, new Response(damaged));
+}
+"""
+
+# Whether the stored snapshot has the packed layout worker.js writes (magic, length, count, page indexes
+# inside the image, page data).
+_WELL_FORMED = """
+async (cacheName) => {
+  const cache = await caches.open(cacheName);
+  const [request] = await cache.keys();
+  if (!request) return false;
+  const bytes = await (await cache.match(request)).arrayBuffer();
+  const [magic, length, count] = new Uint32Array(bytes, 0, 3);
+  if (magic !== 0x3153564e || bytes.byteLength !== 4 * (3 + count) + count * 4096) return false;
+  return new Uint32Array(bytes, 12, count).every((page) => page * 4096 < length);
 }
 """
 
@@ -111,6 +137,15 @@ def _stored(page: Page, needles: list[str]) -> Any:
         deadline_ms -= 250
 
 
+def _wait_well_formed(page: Page) -> None:
+    # Polled from here with evaluate, which awaits the async predicate.
+    for _ in range(STORED_TIMEOUT_MS // 250):
+        if page.evaluate(_WELL_FORMED, CACHE):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no well-formed runtime snapshot was stored within {STORED_TIMEOUT_MS} ms")
+
+
 def test_first_visit_stores_a_snapshot_that_holds_no_input(
     context: BrowserContext, site_server: tuple[SiteServer, str]
 ) -> None:
@@ -153,21 +188,20 @@ def test_next_visit_starts_from_the_snapshot_and_checks_signatures(
     page.close()
 
 
+@pytest.mark.parametrize("how", ["garbage", "truncated", "page-out-of-range"])
 def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
-    context: BrowserContext, site_server: tuple[SiteServer, str]
+    context: BrowserContext, site_server: tuple[SiteServer, str], how: str
 ) -> None:
     _, base_url = site_server
     page = _open(context, base_url)
-    url = page.evaluate(f"(async () => (await (await caches.open('{CACHE}')).keys())[0].url)()")
-    page.evaluate(_REPLACE_SNAPSHOT, [CACHE, url])
+    _wait_well_formed(page)
+    page.evaluate(_DAMAGE_SNAPSHOT, [CACHE, how])
+    assert not page.evaluate(_WELL_FORMED, CACHE)
     page.close()
     page = _open(context, base_url)
     assert page.get_attribute("#nuvy-status", "data-start") == "fresh"
     samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
     assert _check(page, samples["valid"])["signature.valid"] == "pass"
-    deadline = 120
-    while deadline and page.evaluate(_SEARCH_SNAPSHOT, [CACHE, []]).get("size", 0) <= 4096:
-        page.wait_for_timeout(250)
-        deadline -= 1
-    assert page.evaluate(_SEARCH_SNAPSHOT, [CACHE, []])["size"] > 1024 * 1024, "no new snapshot was stored"
+    # A new, well-formed snapshot replaces the damaged one once the worker is idle.
+    _wait_well_formed(page)
     page.close()
