@@ -20,9 +20,15 @@
     start_timeout_ms: data.runtime.start_timeout_ms,
   });
 
+  // The runtime's files also go in the worker's URL, so it can start fetching them before "init" arrives.
   const createWorker = (data) => {
-    const worker = new Worker(resolve(data.runtime.worker_url), { type: "module", name: "nuvy-validator" });
-    worker.postMessage({ type: "init", config: runtimeConfig(data) });
+    const config = runtimeConfig(data);
+    const url = new URL(resolve(data.runtime.worker_url));
+    for (const name of ["pyodide_url", "index_url", "bundle_url", "bundle_sha256"]) {
+      url.searchParams.set(name, config[name]);
+    }
+    const worker = new Worker(url.href, { type: "module", name: "nuvy-validator" });
+    worker.postMessage({ type: "init", config });
     return worker;
   };
 

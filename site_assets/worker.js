@@ -237,6 +237,29 @@ async function warmUp(browser, config) {
   }
 }
 
+// The runtime's files are also named in this worker's own URL (boot.js puts them there), so the downloads,
+// the snapshot lookup and the import of Pyodide's JavaScript start the moment this script runs, instead of
+// when the "init" message arrives, which can take a few hundred milliseconds while the page is still loading.
+const RUNTIME_FILES = ["pyodide_url", "index_url", "bundle_url", "bundle_sha256"];
+
+function startFromUrl() {
+  const params = new URL(self.location.href).searchParams;
+  const files = Object.fromEntries(RUNTIME_FILES.map((name) => [name, params.get(name)]));
+  if (RUNTIME_FILES.some((name) => !files[name])) return null;
+  const pyodide = import(files.pyodide_url);
+  pyodide.catch(() => {}); // Awaited in startRuntime, or dropped when "init" names other files.
+  return { files, downloads: startDownloads(files), snapshot: cachedSnapshot(files), pyodide };
+}
+
+let early = startFromUrl();
+
+// The work startFromUrl began, if it was for the same files as `config`; it can be taken once.
+function takeEarlyStart(config) {
+  const taken = early;
+  early = null;
+  return taken && RUNTIME_FILES.every((name) => taken.files[name] === config[name]) ? taken : null;
+}
+
 // Everything that turns a config into a callable validator lives here.
 //
 // The bundle is the validator's own standard library (scripts/build_stdlib.mjs): Pyodide's stdlib trimmed to
@@ -246,11 +269,12 @@ async function warmUp(browser, config) {
 async function startRuntime(config) {
   progress("runtime", 5);
   await checkWebAssembly();
-  let downloads = startDownloads(config);
-  const snapshot = cachedSnapshot(config);
+  const started = takeEarlyStart(config);
+  let downloads = started ? started.downloads : startDownloads(config);
+  const snapshot = started ? started.snapshot : cachedSnapshot(config);
   let loadPyodide;
   try {
-    ({ loadPyodide } = await import(config.pyodide_url));
+    ({ loadPyodide } = await (started ? started.pyodide : import(config.pyodide_url)));
   } catch (error) {
     throw new StartupError("runtime", `Could not load the Python runtime (${error.message}). Reload the page.`);
   }
