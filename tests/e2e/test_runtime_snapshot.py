@@ -127,16 +127,6 @@ def _check(page: Page, text: str) -> dict[str, str]:
     return statuses
 
 
-def _stored(page: Page, needles: list[str]) -> Any:
-    deadline_ms = STORED_TIMEOUT_MS
-    while True:
-        found = page.evaluate(_SEARCH_SNAPSHOT, [CACHE, needles])
-        if found["keys"] or deadline_ms <= 0:
-            return found
-        page.wait_for_timeout(250)
-        deadline_ms -= 250
-
-
 def _wait_well_formed(page: Page) -> None:
     # Polled from here with evaluate, which awaits the async predicate.
     for _ in range(STORED_TIMEOUT_MS // 250):
@@ -144,6 +134,12 @@ def _wait_well_formed(page: Page) -> None:
             return
         page.wait_for_timeout(250)
     raise AssertionError(f"no well-formed runtime snapshot was stored within {STORED_TIMEOUT_MS} ms")
+
+
+def _stored(page: Page, needles: list[str]) -> Any:
+    """The stored snapshot's key and size, and how often each needle occurs in it, once it is stored."""
+    _wait_well_formed(page)
+    return page.evaluate(_SEARCH_SNAPSHOT, [CACHE, needles])
 
 
 def test_first_visit_stores_a_snapshot_that_holds_no_input(
