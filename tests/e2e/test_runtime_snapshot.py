@@ -106,11 +106,19 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def _open(context: BrowserContext, base_url: str) -> Page:
+@pytest.fixture(scope="module")
+def base_url(site_server: tuple[SiteServer, str]) -> str:
+    return site_server[1]
+
+
+def _open(context: BrowserContext, base_url: str, start: str | None = None) -> Page:
+    """The validator page, ready; `start` is how its runtime must have started ("fresh" or "snapshot")."""
     page = context.new_page()
     page.goto(base_url + "validator/")
     page.wait_for_selector(".nuvy-status--ready, .nuvy-status--error", timeout=READY_TIMEOUT_MS)
     assert page.locator(".nuvy-status--ready").count() == 1, page.text_content("#nuvy-status-text")
+    if start is not None:
+        assert page.get_attribute("#nuvy-status", "data-start") == start
     return page
 
 
@@ -143,11 +151,9 @@ def _stored(page: Page, needles: list[str]) -> Any:
 
 
 def test_first_visit_stores_a_snapshot_that_holds_no_input(
-    context: BrowserContext, site_server: tuple[SiteServer, str]
+    context: BrowserContext, base_url: str
 ) -> None:
-    _, base_url = site_server
-    page = _open(context, base_url)
-    assert page.get_attribute("#nuvy-status", "data-start") == "fresh"
+    page = _open(context, base_url, start="fresh")
     pem, signature = _canary()
     _check(page, pem)
     body = "".join(pem.splitlines()[1:-1])
@@ -170,11 +176,9 @@ def test_first_visit_stores_a_snapshot_that_holds_no_input(
 
 
 def test_next_visit_starts_from_the_snapshot_and_checks_signatures(
-    context: BrowserContext, site_server: tuple[SiteServer, str]
+    context: BrowserContext, base_url: str
 ) -> None:
-    _, base_url = site_server
-    page = _open(context, base_url)
-    assert page.get_attribute("#nuvy-status", "data-start") == "snapshot"
+    page = _open(context, base_url, start="snapshot")
     samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
     valid = _check(page, samples["valid"])
     assert valid["signature.valid"] == "pass", valid
@@ -186,16 +190,14 @@ def test_next_visit_starts_from_the_snapshot_and_checks_signatures(
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "page-out-of-range"])
 def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
-    context: BrowserContext, site_server: tuple[SiteServer, str], how: str
+    context: BrowserContext, base_url: str, how: str
 ) -> None:
-    _, base_url = site_server
     page = _open(context, base_url)
     _wait_well_formed(page)
     page.evaluate(_DAMAGE_SNAPSHOT, [CACHE, how])
     assert not page.evaluate(_WELL_FORMED, CACHE)
     page.close()
-    page = _open(context, base_url)
-    assert page.get_attribute("#nuvy-status", "data-start") == "fresh"
+    page = _open(context, base_url, start="fresh")
     samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
     assert _check(page, samples["valid"])["signature.valid"] == "pass"
     # A new, well-formed snapshot replaces the damaged one once the worker is idle.

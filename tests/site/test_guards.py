@@ -183,3 +183,14 @@ def test_the_committed_pin_is_current(built_site: Path) -> None:
     manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
     assert (manifest["input_hash"], manifest["sha256"]) == (pin["input_hash"], pin["sha256"])
     assert manifests[0].with_suffix(".zip").name == f"validator-{pin['sha256'][:12]}.zip"
+
+
+def test_missing_boot_script_fails_naming_it(project: Path) -> None:
+    (project / "site_assets" / "boot.js").unlink()
+    _assert_fails(project, "site_assets/boot.js", "cannot be read", "restore it from git")
+
+
+def test_boot_script_that_would_end_its_inline_block_fails(project: Path) -> None:
+    boot = project / "site_assets" / "boot.js"
+    boot.write_text(boot.read_text(encoding="utf-8") + '\n// "</script>" in a comment\n', encoding="utf-8")
+    _assert_fails(project, "docs/validator.md", "site_assets/boot.js", "must not contain '</script'")
