@@ -6,8 +6,8 @@ itself, with asn1crypto (from the pinned wheel) and validator_py inside, as one 
 ``site_assets/worker.js`` passes it to ``loadPyodide`` as ``stdLibURL``, so nothing is unpacked or
 installed at run time. The builder caches its output by a hash of every input in ``build/runtime-cache``.
 
-Kept apart from the rest of the hooks because the runtime is the part most likely to change (for
-example a precompiled stdlib); the pages only need `RuntimePlan`'s URLs and hash.
+Kept apart from the rest of the hooks because the runtime is the part most likely to change; the pages
+only need `RuntimePlan`'s URLs and hash.
 """
 
 from __future__ import annotations

@@ -242,22 +242,24 @@ async function warmUp(browser, config) {
 // when the "init" message arrives, which can take a few hundred milliseconds while the page is still loading.
 const RUNTIME_FILES = ["pyodide_url", "index_url", "bundle_url", "bundle_sha256"];
 
-function startFromUrl() {
-  const params = new URL(self.location.href).searchParams;
-  const files = Object.fromEntries(RUNTIME_FILES.map((name) => [name, params.get(name)]));
-  if (RUNTIME_FILES.some((name) => !files[name])) return null;
+// Starts the runtime's downloads, the snapshot lookup and the import of Pyodide's JavaScript for `files`.
+function startFetching(files) {
   const pyodide = import(files.pyodide_url);
   pyodide.catch(() => {}); // Awaited in startRuntime, or dropped when "init" names other files.
   return { files, downloads: startDownloads(files), snapshot: cachedSnapshot(files), pyodide };
 }
 
-let early = startFromUrl();
+const urlParams = new URL(self.location.href).searchParams;
+const urlFiles = Object.fromEntries(RUNTIME_FILES.map((name) => [name, urlParams.get(name)]));
+let early = RUNTIME_FILES.every((name) => urlFiles[name]) ? startFetching(urlFiles) : null;
 
-// The work startFromUrl began, if it was for the same files as `config`; it can be taken once.
-function takeEarlyStart(config) {
+// What was started for `config`'s files: the work begun from this worker's URL if it names the same ones
+// (it always does when boot.js made the worker), otherwise started now.
+function fetchingFor(config) {
   const taken = early;
   early = null;
-  return taken && RUNTIME_FILES.every((name) => taken.files[name] === config[name]) ? taken : null;
+  const same = taken && RUNTIME_FILES.every((name) => taken.files[name] === config[name]);
+  return same ? taken : startFetching(config);
 }
 
 // Everything that turns a config into a callable validator lives here.
@@ -269,12 +271,11 @@ function takeEarlyStart(config) {
 async function startRuntime(config) {
   progress("runtime", 5);
   await checkWebAssembly();
-  const started = takeEarlyStart(config);
-  let downloads = started ? started.downloads : startDownloads(config);
-  const snapshot = started ? started.snapshot : cachedSnapshot(config);
+  const started = fetchingFor(config);
+  let { downloads } = started;
   let loadPyodide;
   try {
-    ({ loadPyodide } = await (started ? started.pyodide : import(config.pyodide_url)));
+    ({ loadPyodide } = await started.pyodide);
   } catch (error) {
     throw new StartupError("runtime", `Could not load the Python runtime (${error.message}). Reload the page.`);
   }
@@ -295,7 +296,7 @@ async function startRuntime(config) {
       restoreFetch();
     }
   };
-  const saved = await snapshot;
+  const saved = await started.snapshot;
   if (saved) {
     try {
       const restored = registerWebCrypto(await load({ _loadSnapshot: saved.bytes }));
