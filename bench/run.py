@@ -1,6 +1,11 @@
 """`nox -s bench`: the validator page against stock Pyodide and a pure-JS decoder, in one run.
 
     python bench/run.py --site site [--runs 5] [--out bench/results.json] [--docs docs/deployment.md]
+                        [--before <an earlier build of the site>]
+
+With ``--before``, the validator page of an earlier build is measured in the same run as page "before", and
+``before_after`` gives the built page's cold and warm ready times as ratios to it: the only honest way to
+claim a speed-up on a machine whose load drifts between runs.
 
 Every figure is the median of ``--runs`` runs (at least 5 for the published table). It prints the ratios
 to the baselines and writes them, with the raw figures and the machine, to ``bench/results.json``.
@@ -149,6 +154,18 @@ def summarize(pages: dict[str, dict[str, Any]], guide_wasm: int) -> dict[str, An
         "first_verdict_ms": round(ours["first_verdict_ms"], 2),
         "brotli_bytes_ratio": _ratio(ours["bytes"]["brotli_bytes"], stock["bytes"]["brotli_bytes"]),
         "guide_page_wasm_bytes": guide_wasm,
+        **({"before_after": _before_after(pages)} if "before" in pages else {}),
+    }
+
+
+def _before_after(pages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    before, after, stock = pages["before"], pages["validator"], pages["stock"]
+    return {
+        "cold_ready_after_vs_before": _ratio(after["cold_ready_ms"], before["cold_ready_ms"]),
+        "warm_ready_after_vs_before": _ratio(after["warm_ready_ms"], before["warm_ready_ms"]),
+        "before_cold_ready_ratio": _ratio(before["cold_ready_ms"], stock["cold_ready_ms"]),
+        "before_warm_ready_ratio": _ratio(before["warm_ready_ms"], stock["warm_ready_ms"]),
+        "before_first_verdict_ms": round(before["first_verdict_ms"], 2),
     }
 
 
@@ -164,11 +181,13 @@ def _print(summary: dict[str, Any], pages: dict[str, dict[str, Any]]) -> None:
         value = summary[key]
         met = value is not None and value <= target
         print(f"  {key:<24} {value!s:>10}  [<= {target}]  {'met' if met else 'NOT met'}")
+    for key, value in summary.get("before_after", {}).items():
+        print(f"  {key:<28} {value}")
 
 
 DOCS_START, DOCS_END = "<!-- nuvy:bench-results -->", "<!-- /nuvy:bench-results -->"
 PAGE_TITLES = {
-    "validator": "validator page as built",
+    "validator": "validator page as built", "before": "validator page, earlier build (--before)",
     "stock": "(a) stock Pyodide + micropip", "purejs": "(b) pure JS (@peculiar/x509)",
 }
 
@@ -197,6 +216,9 @@ def markdown_table(results: dict[str, Any]) -> str:
         value = results[key]
         met = value is not None and value <= target
         lines.append(f"| `{key}` | {value} | ≤ {target} {'(met)' if met else '(not met)'} |")
+    if "before_after" in results:
+        lines += ["", "The same figures for the earlier build, and the built page against it (same run):", ""]
+        lines += [f"- `{key}`: {value}" for key, value in results["before_after"].items()]
     return "\n".join(lines)
 
 
@@ -216,11 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="scratch directory (git-ignored)")
     parser.add_argument("--docs", type=Path, default=None, help="also write the table into this page")
     parser.add_argument("--pages", default="", help="comma-separated subset, e.g. validator,stock (debug)")
+    parser.add_argument("--before", type=Path, default=None, help="an earlier build to compare")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1 (5 or more for published figures)")
     try:
-        served = trees.prepare(args.site.resolve(), args.work.resolve())
+        before = args.before.resolve() if args.before else None
+        served = trees.prepare(args.site.resolve(), args.work.resolve(), before)
     except trees.BenchSetupError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2

@@ -148,21 +148,29 @@ def _worker_path(root: Path) -> Path:
     return found[0]
 
 
-def prepare(site: Path, out: Path) -> Trees:
+def _copy_site(site: Path, root: Path) -> Path:
     if not (site / "validator" / "index.html").is_file():
         raise BenchSetupError(f"{site}/validator/index.html not found; build the site first (nox -s build)")
-    site_root = out / "site"
-    shutil.rmtree(site_root, ignore_errors=True)
-    shutil.copytree(site, site_root)
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(site, root)
+    return root
+
+
+def prepare(site: Path, out: Path, before: Path | None = None) -> Trees:
+    """Copy the built site (and optionally an earlier build, measured as page "before") and add baselines."""
+    site_root = _copy_site(site, out / "site")
     _add_baselines(site_root, out)
     pages: dict[str, tuple[Path, str]] = {
         "validator": (site_root, "/validator/"),
         "stock": (site_root, "/bench/stock/"),
         "purejs": (site_root, "/bench/purejs/"),
     }
+    if before is not None:
+        # Served from its own root (its own origin), so its snapshot cache and HTTP cache are its own.
+        pages["before"] = (_copy_site(before, out / "before-site"), "/validator/")
     snapshot_pages = frozenset(
         name for name, (root, _) in pages.items()
-        if name == "validator" and "makeMemorySnapshot" in _worker_path(root).read_text()
+        if name in {"validator", "before"} and "makeMemorySnapshot" in _worker_path(root).read_text()
     )
     return Trees(site_root=site_root, pages=pages, notes=(),
                  snapshot_pages=snapshot_pages)

