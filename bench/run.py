@@ -89,8 +89,10 @@ def _bytes_summary(fetches: list[measure.Fetch], sizes: BrotliSizes) -> dict[str
 
 
 def measure_page(
-    playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes, *, snapshots: bool
+    playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes, *, snapshots: bool,
+    ready_only: bool = False,
 ) -> dict[str, Any]:
+    """The page's figures; with `ready_only` (the floor page, which validates nothing) only start-up."""
     cold: list[measure.RunResult] = []
     for index in range(runs):
         with tempfile.TemporaryDirectory(prefix="nuvy-cold-") as profile:
@@ -104,25 +106,32 @@ def measure_page(
             playwright, Path(profile), url, texts, steady=False, record=False, await_snapshot=snapshots
         )
         for _ in range(runs):
-            warm.append(measure.run_once(playwright, Path(profile), url, texts, steady=True, record=False))
-    p50s = [statistics.median(r.steady_ms) for r in warm]
-    ui = [t for r in warm for t in r.ui_ms]
-    p95s = [_percentile(r.steady_ms, 0.95) for r in warm]
-    return {
+            warm.append(
+                measure.run_once(playwright, Path(profile), url, texts, steady=not ready_only, record=False)
+            )
+    figures: dict[str, Any] = {
         "url": url,
         "cold_ready_ms": statistics.median(r.ready_ms for r in cold),
         "warm_ready_ms": statistics.median(r.ready_ms for r in warm),
+        "runs": {"cold_ready_ms": [r.ready_ms for r in cold], "warm_ready_ms": [r.ready_ms for r in warm]},
+        "bytes": _bytes_summary(cold[0].fetches, sizes),
+    }
+    if ready_only:
+        return figures
+    p50s = [statistics.median(r.steady_ms) for r in warm]
+    ui = [t for r in warm for t in r.ui_ms]
+    p95s = [_percentile(r.steady_ms, 0.95) for r in warm]
+    figures["runs"].update({
+        "first_verdict_ms": [r.first_verdict_ms for r in cold + warm],
+        "steady_p50_ms": p50s, "steady_p95_ms": p95s,
+    })
+    return {
+        **figures,
         "first_verdict_ms": statistics.median(r.first_verdict_ms for r in cold + warm),
         "steady_p50_ms": statistics.median(p50s),
         "steady_p95_ms": statistics.median(p95s),
         "ui_check_and_render_p50_ms": statistics.median(ui) if ui else None,
         "verdicts": sorted({r.first_verdict for r in cold} | {v for r in warm for v in r.steady_verdicts}),
-        "runs": {
-            "cold_ready_ms": [r.ready_ms for r in cold], "warm_ready_ms": [r.ready_ms for r in warm],
-            "first_verdict_ms": [r.first_verdict_ms for r in cold + warm],
-            "steady_p50_ms": p50s, "steady_p95_ms": p95s,
-        },
-        "bytes": _bytes_summary(cold[0].fetches, sizes),
     }
 
 
@@ -161,7 +170,34 @@ def summarize(pages: dict[str, dict[str, Any]], guide_wasm: int) -> dict[str, An
         **_figures(ours, stock, purejs),
         "guide_page_wasm_bytes": guide_wasm,
         **({"before_after": _before_after(pages)} if "before" in pages else {}),
+        **({"floor": _floor(pages)} if "floor" in pages else {}),
     }
+
+
+def _floor(pages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    """Where the runtime alone stands against the stock page, and what the validator adds on top of it."""
+    floor, ours, stock = pages["floor"], pages["validator"], pages["stock"]
+    return {
+        "cold_ready_ratio": _ratio(floor["cold_ready_ms"], stock["cold_ready_ms"]),
+        "warm_ready_ratio": _ratio(floor["warm_ready_ms"], stock["warm_ready_ms"]),
+        "validator_cold_ms_above_floor": round(ours["cold_ready_ms"] - floor["cold_ready_ms"], 1),
+        "validator_warm_ms_above_floor": round(ours["warm_ready_ms"] - floor["warm_ready_ms"], 1),
+    }
+
+
+def floor_lines(floor: dict[str, float | None]) -> list[str]:
+    """One line per start-up target: the floor's ratio, and whether the target is below it."""
+    lines = []
+    for key in ("cold_ready_ratio", "warm_ready_ratio"):
+        value, target = floor[key], TARGETS[key]
+        below = value is not None and target < value
+        verdict = "the target is below the floor" if below else "the floor is within the target"
+        lines.append(f"floor {key}: {value} (target {target}: {verdict})")
+    return lines
+
+
+def _cell(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 # The earlier build's figures that start-up work changes, next to the built page's ratios to it.
@@ -183,8 +219,8 @@ def _print(summary: dict[str, Any], pages: dict[str, dict[str, Any]]) -> None:
     print(f"{'page':<10} " + " ".join(f"{column:>9}" for column in columns))
     for name, page in pages.items():
         print(f"{name:<10} {page['cold_ready_ms']:>9.0f} {page['warm_ready_ms']:>9.0f} "
-              f"{page['first_verdict_ms']:>9.1f} {page['steady_p50_ms']:>9.2f} {page['steady_p95_ms']:>9.2f} "
-              f"{page['bytes']['brotli_bytes']:>9}")
+              f"{_cell(page.get('first_verdict_ms'), '.1f'):>9} {_cell(page.get('steady_p50_ms'), '.2f'):>9} "
+              f"{_cell(page.get('steady_p95_ms'), '.2f'):>9} {page['bytes']['brotli_bytes']:>9}")
     print(f"\nratios for '{summary['measured_page']}' (target in brackets):")
     for key, target in TARGETS.items():
         value = summary[key]
@@ -192,12 +228,17 @@ def _print(summary: dict[str, Any], pages: dict[str, dict[str, Any]]) -> None:
         print(f"  {key:<24} {value!s:>10}  [<= {target}]  {'met' if met else 'NOT met'}")
     for key, value in summary.get("before_after", {}).items():
         print(f"  {key:<28} {value}")
+    if "floor" in summary:
+        print(*(f"  {line}" for line in floor_lines(summary["floor"])), sep="\n")
+        for key in ("validator_cold_ms_above_floor", "validator_warm_ms_above_floor"):
+            print(f"  {key:<28} {summary['floor'][key]}")
 
 
 DOCS_START, DOCS_END = "<!-- nuvy:bench-results -->", "<!-- /nuvy:bench-results -->"
 PAGE_TITLES = {
     "validator": "validator page as built", "before": "validator page, earlier build (--before)",
     "stock": "(a) stock Pyodide + micropip", "purejs": "(b) pure JS (@peculiar/x509)",
+    "floor": "floor: the validator page's worker without the validator",
 }
 
 
@@ -214,9 +255,10 @@ def markdown_table(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for name, page in results["pages"].items():
+        steady = f"{_cell(page.get('steady_p50_ms'), '.1f')} / {_cell(page.get('steady_p95_ms'), '.1f')}"
         lines.append(
             f"| {PAGE_TITLES.get(name, name)} | {page['cold_ready_ms']:.0f} | {page['warm_ready_ms']:.0f} | "
-            f"{page['first_verdict_ms']:.0f} | {page['steady_p50_ms']:.1f} / {page['steady_p95_ms']:.1f} | "
+            f"{_cell(page.get('first_verdict_ms'), '.0f')} | {steady} | "
             f"{page['bytes']['raw_bytes'] / 1e6:.2f} MB | {page['bytes']['brotli_bytes'] / 1e6:.2f} MB |"
         )
     lines += ["", f"Ratios for the {PAGE_TITLES[results['measured_page']]}:", "",
@@ -228,6 +270,12 @@ def markdown_table(results: dict[str, Any]) -> str:
     if "before_after" in results:
         lines += ["", "The same figures for the earlier build, and the built page against it (same run):", ""]
         lines += [f"- `{key}`: {value}" for key, value in results["before_after"].items()]
+    if "floor" in results:
+        floor = results["floor"]
+        lines += ["", "The floor (the same runtime, bundle and snapshot; nothing imported or checked):", ""]
+        lines += [f"- {line}" for line in floor_lines(floor)]
+        lines += [f"- the validator adds {floor['validator_cold_ms_above_floor']:.0f} ms cold and "
+                  f"{floor['validator_warm_ms_above_floor']:.0f} ms warm to it"]
     return "\n".join(lines)
 
 
@@ -269,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"measuring {name} ({args.runs} cold + {args.runs} warm runs)...", flush=True)
                 url = urljoin(servers[root][1], path)
                 pages[name] = measure_page(
-                    playwright, url, args.runs, texts, sizes, snapshots=name in served.snapshot_pages
+                    playwright, url, args.runs, texts, sizes, snapshots=name in served.snapshot_pages,
+                    ready_only=name == "floor",
                 )
             guide_url = urljoin(servers[served.site_root][1], GUIDE_PATHS[0])
             guide_wasm, guide_wasm_urls = measure.idle_wasm_bytes(playwright, guide_url)
@@ -304,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
             "Validation times on every page are request to verdict: the portal's are posted to its worker "
             "exactly as validator.js does, the baselines' through their own function; none renders. "
             "ui_check_and_render_p50_ms is the portal's check through its UI including rendering the report.",
+            "Floor: the built site with its worker's importValidator and warmUp replaced by stubs "
+            "(bench/trees.py FLOOR_STUBS), served from its own origin; only its start-up is measured.",
             "Warm runs reuse one profile after a priming visit; when the page saves a runtime memory "
             "snapshot, the priming visit waits until it is stored in Cache Storage.",
         ],

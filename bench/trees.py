@@ -5,7 +5,11 @@ comparison differs only in what each page loads:
 
 - ``validator``: ``/validator/`` exactly as ``mkdocs build`` produced it;
 - ``stock``: baseline (a), ``loadPyodide()`` from the same vendored files + micropip + wheels;
-- ``purejs``: baseline (b), @peculiar/x509 + WebCrypto.
+- ``purejs``: baseline (b), @peculiar/x509 + WebCrypto;
+- ``floor``: the built site with the validator taken out of its worker (see `floor_worker`): Pyodide and the
+  validator bundle loaded exactly as the validator page loads them, snapshot included, and nothing imported
+  or checked. It is the lowest start-up any page built on this runtime can reach, so it shows how much of the
+  validator page's start-up is the validator's own.
 """
 
 from __future__ import annotations
@@ -148,6 +152,39 @@ def _worker_path(root: Path) -> Path:
     return found[0]
 
 
+# The floor worker's stand-ins: a validator that was never imported, whose every answer says so, and no
+# warm-up check. Each replaces the whole top-level function of that signature in the site's worker.js.
+FLOOR_STUBS = {
+    "function importValidator(pyodide) {": (
+        '  return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };'
+    ),
+    "async function warmUp(browser, config) {": "",
+}
+
+
+def floor_worker(source: str) -> str:
+    """The site's worker.js with the validator replaced by `FLOOR_STUBS`; everything else is unchanged."""
+    for signature, body in FLOOR_STUBS.items():
+        start = source.find(signature)
+        # A top-level function ends at the first line that is a lone closing brace.
+        end = source.find("\n}\n", start)
+        if start < 0 or end < 0 or source.find(signature, start + 1) >= 0:
+            raise BenchSetupError(
+                f"worker.js has no single top-level `{signature}`: the floor page cannot take the validator "
+                "out of it. Update FLOOR_STUBS in bench/trees.py to match the worker."
+            )
+        stub = f"{signature}\n{body}\n" if body else f"{signature}\n"
+        source = source[:start] + stub + source[end + 1:]
+    return source
+
+
+def _add_floor(site: Path, root: Path) -> Path:
+    floor_root = _copy_site(site, root)
+    worker = _worker_path(floor_root)
+    worker.write_text(floor_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
+    return floor_root
+
+
 def _copy_site(site: Path, root: Path) -> Path:
     if not (site / "validator" / "index.html").is_file():
         raise BenchSetupError(f"{site}/validator/index.html not found; build the site first (nox -s build)")
@@ -165,12 +202,14 @@ def prepare(site: Path, out: Path, before: Path | None = None) -> Trees:
         "stock": (site_root, "/bench/stock/"),
         "purejs": (site_root, "/bench/purejs/"),
     }
+    # Served from its own root (its own origin), so its snapshot cache and HTTP cache are its own.
+    pages["floor"] = (_add_floor(site, out / "floor-site"), "/validator/")
     if before is not None:
         # Served from its own root (its own origin), so its snapshot cache and HTTP cache are its own.
         pages["before"] = (_copy_site(before, out / "before-site"), "/validator/")
     snapshot_pages = frozenset(
         name for name, (root, _) in pages.items()
-        if name in {"validator", "before"} and "makeMemorySnapshot" in _worker_path(root).read_text()
+        if name in {"validator", "before", "floor"} and "makeMemorySnapshot" in _worker_path(root).read_text()
     )
     return Trees(site_root=site_root, pages=pages, notes=(),
                  snapshot_pages=snapshot_pages)

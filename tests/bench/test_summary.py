@@ -6,7 +6,10 @@ from the figures it measured, so a wrong ratio cannot reach results.json or docs
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -72,10 +75,8 @@ def test_before_after_compares_the_two_builds_of_one_run() -> None:
     }
 
 
-@pytest.mark.parametrize("before", [False, True])
-def test_docs_table_marks_each_target(before: bool) -> None:
-    pages = {**PAGES, **({"before": _page(1250, 400)} if before else {})}
-    results = {
+def _results(pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
         **run.summarize(pages, guide_wasm=0),
         "pages": pages,
         "date": "2026-11-28T00:00:00+00:00",
@@ -84,8 +85,89 @@ def test_docs_table_marks_each_target(before: bool) -> None:
             "nproc": 2, "cpu": "test", "chromium": "1", "pyodide": "1", "load_average": [0.0, 0.0, 0.0],
         },
     }
-    table = run.markdown_table(results)
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_docs_table_marks_each_target(before: bool) -> None:
+    pages = {**PAGES, **({"before": _page(1250, 400)} if before else {})}
+    table = run.markdown_table(_results(pages))
     assert "| `cold_ready_ratio` | 0.25 | ≤ 0.25 (met) |" in table
     assert "| `warm_ready_ratio` | 0.2 | ≤ 0.15 (not met) |" in table
     assert ("`cold_ready_after_vs_before`: 0.8" in table) is before
     assert ("validator page, earlier build" in table) is before
+
+
+def _floor_page(cold: float, warm: float) -> dict[str, Any]:
+    # The floor page is measured for start-up only (it validates nothing).
+    return {"cold_ready_ms": cold, "warm_ready_ms": warm, "bytes": {"brotli_bytes": 600, "raw_bytes": 1800}}
+
+
+def test_floor_is_the_runtime_alone_against_the_stock_page() -> None:
+    summary = run.summarize({**PAGES, "floor": _floor_page(800, 450)}, guide_wasm=0)
+    assert summary["floor"] == {
+        "cold_ready_ratio": 0.2,
+        "warm_ready_ratio": 0.18,
+        "validator_cold_ms_above_floor": 200.0,
+        "validator_warm_ms_above_floor": 50.0,
+    }
+    cold, warm = run.floor_lines(summary["floor"])
+    assert cold == "floor cold_ready_ratio: 0.2 (target 0.25: the floor is within the target)"
+    assert warm == "floor warm_ready_ratio: 0.18 (target 0.15: the target is below the floor)"
+    assert "floor" not in run.summarize(PAGES, guide_wasm=0)
+
+
+def test_docs_table_shows_the_floor_without_figures_it_does_not_measure() -> None:
+    pages = {**PAGES, "floor": _floor_page(800, 450)}
+    table = run.markdown_table(_results(pages))
+    row = "| floor: the validator page's worker without the validator | 800 | 450 | n/a | n/a / n/a |"
+    assert row in table
+    assert "- floor warm_ready_ratio: 0.18 (target 0.15: the target is below the floor)" in table
+    assert "- the validator adds 200 ms cold and 50 ms warm to it" in table
+
+
+WORKER = BENCH.parent / "site_assets" / "worker.js"
+
+
+def test_floor_worker_replaces_only_the_validator() -> None:
+    source = WORKER.read_text(encoding="utf-8")
+    floor = run.trees.floor_worker(source)
+    assert 'pyimport("validator_py.browser")' in source
+    assert 'pyimport("validator_py.browser")' not in floor
+    assert "await browser.run(" not in floor
+    assert 'code: "floor"' in floor
+    # Everything else is the worker as built: the loader, the snapshot, the messages.
+    changed = [
+        line for line in difflib.ndiff(source.splitlines(), floor.splitlines()) if line[:2] in ("- ", "+ ")
+    ]
+    assert changed == [
+        '-   return pyodide.pyimport("validator_py.browser");',
+        '+   return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };',
+        "-   const environment = JSON.parse(config.environments_json)[0];",
+        "-   if (environment && environment.ca_pem) {",
+        "-     await browser.run(environment.ca_pem, config.environments_json, environment.id, Date.now(), "
+        "undefined);",
+        "-   }",
+    ]
+
+
+def test_floor_worker_is_valid_javascript(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    assert node, "node is installed with the project's npm packages"
+    path = tmp_path / "floor-worker.mjs"
+    path.write_text(run.trees.floor_worker(WORKER.read_text(encoding="utf-8")), encoding="utf-8")
+    result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "async function warmUp(browser, config) {\n  return;\n}\n",
+        "function importValidator(pyodide) {\n}\nfunction importValidator(pyodide) {\n}\n"
+        "async function warmUp(browser, config) {\n}\n",
+    ],
+    ids=["missing", "twice"],
+)
+def test_floor_worker_refuses_a_worker_it_does_not_recognise(source: str) -> None:
+    with pytest.raises(run.trees.BenchSetupError, match="FLOOR_STUBS"):
+        run.trees.floor_worker(source)
