@@ -7,6 +7,10 @@ With ``--before``, the validator page of an earlier build is measured in the sam
 ``before_after`` gives the built page's cold and warm ready times as ratios to it: the only honest way to
 claim a speed-up on a machine whose load drifts between runs.
 
+It also measures a "floor" page, the validator page with the validator stubbed out of its worker (see
+bench/trees.py), and reports where the cold and warm start-up targets stand against it: what the runtime
+costs with nothing of ours running, and what the validator adds.
+
 Every figure is the median of ``--runs`` runs (at least 5 for the published table). It prints the ratios
 to the baselines and writes them, with the raw figures and the machine, to ``bench/results.json``.
 No test asserts a time: machines differ, so the figures are for people and for the issue's targets.
