@@ -156,11 +156,18 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _figures(page: dict[str, Any], stock: dict[str, Any], purejs: dict[str, Any]) -> dict[str, Any]:
-    """The issue's figures for one measured page, as ratios to the baselines of the same run."""
+def _ready_ratios(page: dict[str, Any], stock: dict[str, Any]) -> dict[str, float | None]:
+    """Cold and warm start-up of one page as ratios to the stock page of the same run."""
     return {
         "cold_ready_ratio": _ratio(page["cold_ready_ms"], stock["cold_ready_ms"]),
         "warm_ready_ratio": _ratio(page["warm_ready_ms"], stock["warm_ready_ms"]),
+    }
+
+
+def _figures(page: dict[str, Any], stock: dict[str, Any], purejs: dict[str, Any]) -> dict[str, Any]:
+    """The issue's figures for one measured page, as ratios to the baselines of the same run."""
+    return {
+        **_ready_ratios(page, stock),
         "steady_p50_vs_js_ratio": _ratio(page["steady_p50_ms"], purejs["steady_p50_ms"]),
         "first_verdict_ms": round(page["first_verdict_ms"], 2),
         "brotli_bytes_ratio": _ratio(page["bytes"]["brotli_bytes"], stock["bytes"]["brotli_bytes"]),
@@ -182,8 +189,7 @@ def _floor(pages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
     """Where the runtime alone stands against the stock page, and what the validator adds on top of it."""
     floor, ours, stock = pages["floor"], pages["validator"], pages["stock"]
     return {
-        "cold_ready_ratio": _ratio(floor["cold_ready_ms"], stock["cold_ready_ms"]),
-        "warm_ready_ratio": _ratio(floor["warm_ready_ms"], stock["warm_ready_ms"]),
+        **_ready_ratios(floor, stock),
         "validator_cold_ms_above_floor": round(ours["cold_ready_ms"] - floor["cold_ready_ms"], 1),
         "validator_warm_ms_above_floor": round(ours["warm_ready_ms"] - floor["warm_ready_ms"], 1),
     }

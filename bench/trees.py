@@ -153,10 +153,10 @@ def _worker_path(root: Path) -> Path:
 
 
 # The floor worker's stand-ins: a validator that was never imported, whose every answer says so, and no
-# warm-up check. Each replaces the whole top-level function of that signature in the site's worker.js.
+# warm-up check. Each body replaces that of the top-level function of that signature in the site's worker.js.
 FLOOR_STUBS = {
     "function importValidator(pyodide) {": (
-        '  return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };'
+        '  return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };\n'
     ),
     "async function warmUp(browser, config) {": "",
 }
@@ -173,8 +173,7 @@ def floor_worker(source: str) -> str:
                 f"worker.js has no single top-level `{signature}`: the floor page cannot take the validator "
                 "out of it. Update FLOOR_STUBS in bench/trees.py to match the worker."
             )
-        stub = f"{signature}\n{body}\n" if body else f"{signature}\n"
-        source = source[:start] + stub + source[end + 1:]
+        source = f"{source[:start]}{signature}\n{body}{source[end + 1:]}"
     return source
 
 
@@ -202,14 +201,14 @@ def prepare(site: Path, out: Path, before: Path | None = None) -> Trees:
         "stock": (site_root, "/bench/stock/"),
         "purejs": (site_root, "/bench/purejs/"),
     }
-    # Served from its own root (its own origin), so its snapshot cache and HTTP cache are its own.
+    # The floor and the earlier build are each served from their own root (their own origin), so their
+    # snapshot caches and HTTP caches are their own.
     pages["floor"] = (_add_floor(site, out / "floor-site"), "/validator/")
     if before is not None:
-        # Served from its own root (its own origin), so its snapshot cache and HTTP cache are its own.
         pages["before"] = (_copy_site(before, out / "before-site"), "/validator/")
     snapshot_pages = frozenset(
-        name for name, (root, _) in pages.items()
-        if name in {"validator", "before", "floor"} and "makeMemorySnapshot" in _worker_path(root).read_text()
+        name for name, (root, path) in pages.items()
+        if path == "/validator/" and "makeMemorySnapshot" in _worker_path(root).read_text()
     )
     return Trees(site_root=site_root, pages=pages, notes=(),
                  snapshot_pages=snapshot_pages)
