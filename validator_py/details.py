@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from .inputs import InputError, check_depth, refuse_private_key_der
@@ -48,3 +49,9 @@ def describe_certificate(der: bytes) -> dict[str, Any]:
         return describe(certificate(der))
     except Exception as error:  # Broad on purpose: asn1crypto raises many types on damaged input.
         raise InputError("unparseable", f"The certificate could not be read ({error}).") from None
+
+
+def pem(cert: Certificate) -> str:
+    body = base64.b64encode(cert.der).decode()
+    lines = "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+    return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"

@@ -9,11 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import cms, crl, csr, keys, x509
 
+from .extensions import (
+    Extension,
+    GeneralName,
+    NameConstraints,
+    general_name,
+    name_constraints,
+    read_extensions,
+)
 from .inputs import MAX_BLOCKS, WHAT_TO_PASTE, Blob, InputError, children, too_many, top_level
 from .names import NameInfo, name_info
 from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
@@ -43,13 +51,6 @@ class PublicKey:
 
 
 @dataclass(frozen=True)
-class Extension:
-    oid: str
-    name: str
-    critical: bool
-
-
-@dataclass(frozen=True)
 class Certificate:
     der: bytes
     tbs_der: bytes
@@ -66,10 +67,22 @@ class Certificate:
     path_length: int | None
     key_usage: frozenset[str] | None  # None: no keyUsage extension
     eku: frozenset[str] | None  # asn1crypto names ("client_auth") or dotted OIDs; None: no EKU
+    version: int = 3
+    serial_octets: int = 1  # length of the serial number's DER contents (RFC 5280 §4.1.2.2: at most 20)
+    subject_key_id: bytes | None = None
+    authority_key_id: bytes | None = None  # AKI keyIdentifier; None when absent
+    has_authority_key_info: bool = False  # an AKI extension is present (with or without keyIdentifier)
+    alt_names: tuple[GeneralName, ...] = ()
+    constraints: NameConstraints | None = None
+    extension_problems: tuple[str, ...] = ()
+    times_encoded_well: bool = True  # dates through 2049 as UTCTime (RFC 5280 §4.1.2.5)
 
     @property
     def self_issued(self) -> bool:
         return self.subject.key == self.issuer.key
+
+    def extension(self, oid: str) -> Extension | None:
+        return next((ext for ext in self.extensions if ext.oid == oid), None)
 
     @property
     def sha256(self) -> str:
@@ -107,6 +120,10 @@ class CRL:
     revoked: Mapping[int, dt.datetime | None]
     algorithm: SignatureAlgorithm
     signature: bytes
+    extensions: tuple[Extension, ...] = ()
+    crl_number: int | None = None
+    reasons: Mapping[int, str] = field(default_factory=dict)  # serial -> asn1crypto reason name
+    entry_extensions: tuple[Extension, ...] = ()  # of every entry, for the criticality rule
 
 
 @dataclass(frozen=True)
@@ -232,20 +249,31 @@ def public_key(info: keys.PublicKeyInfo) -> PublicKey:
     return PublicKey(name if name in ("dsa", "rsassa_pss") else algorithm.dotted, None, None, spki_der)
 
 
+def _tbs_native(tbs: x509.TbsCertificate) -> None:
+    """Parse every field of the signed part except the extensions, which ``read_extensions`` reads."""
+    for name in ("version", "serial_number", "signature", "issuer", "validity", "subject",
+                 "subject_public_key_info", "issuer_unique_id", "subject_unique_id"):
+        tbs[name].native  # noqa: B018 - parse at the boundary, not in a check.
+
+
 def certificate(der: bytes) -> Certificate:
     cert = x509.Certificate.load(der, strict=True)
-    cert.native  # noqa: B018 - parse every field once, at the boundary.
     tbs = cert["tbs_certificate"]
+    _tbs_native(tbs)
+    cert["signature_algorithm"].native  # noqa: B018
+    cert["signature_value"].native  # noqa: B018
     # asn1crypto keeps unknown version numbers as integers; RFC 5280 knows only v1 to v3.
-    if tbs["version"].native not in ("v1", "v2", "v3"):
-        raise ValueError(f"unknown X.509 version {tbs['version'].native}")
-    basic = cert.basic_constraints_value
-    ku = cert.key_usage_value
-    eku = cert.extended_key_usage_value
-    extensions = tuple(
-        Extension(ext["extn_id"].dotted, str(ext["extn_id"].native), bool(ext["critical"].native))
-        for ext in (tbs["extensions"] if tbs["extensions"].native is not None else [])
-    )
+    version = tbs["version"].native
+    if version not in ("v1", "v2", "v3"):
+        raise ValueError(f"unknown X.509 version {version}")
+    read = read_extensions(tbs["extensions"])
+    values = read.values
+    basic = values.get("2.5.29.19")
+    ku = values.get("2.5.29.15")
+    eku = values.get("2.5.29.37")
+    san = values.get("2.5.29.17")
+    aki = values.get("2.5.29.35")
+    ski = values.get("2.5.29.14")
     path_length = basic["path_len_constraint"].native if basic is not None else None
     return Certificate(
         der=bytes(der),
@@ -258,12 +286,34 @@ def certificate(der: bytes) -> Certificate:
         public_key=public_key(cert.public_key),
         algorithm=describe_algorithm(cert["signature_algorithm"], tbs["signature"]),
         signature=bytes(cert["signature_value"].native),
-        extensions=extensions,
+        extensions=read.listed,
         is_ca=bool(basic["ca"].native) if basic is not None else None,
         path_length=int(path_length) if path_length is not None else None,
         key_usage=frozenset(ku.native) if ku is not None else None,
         eku=frozenset(str(purpose) for purpose in eku.native) if eku is not None else None,
+        version=int(version[1:]),
+        serial_octets=len(tbs["serial_number"].contents),
+        subject_key_id=bytes(ski.native) if ski is not None else None,
+        authority_key_id=_key_id(aki),
+        has_authority_key_info="2.5.29.35" in {ext.oid for ext in read.listed},
+        alt_names=tuple(general_name(name) for name in san) if san is not None else (),
+        constraints=name_constraints(values.get("2.5.29.30")),
+        extension_problems=read.problems,
+        times_encoded_well=all(_time_encoded_well(tbs["validity"][end]) for end in _VALIDITY_ENDS),
     )
+
+
+_VALIDITY_ENDS = ("not_before", "not_after")
+
+
+def _time_encoded_well(choice: Any) -> bool:
+    return bool(choice.name == ("utc_time" if choice.native.year < 2050 else "general_time"))
+
+
+def _key_id(aki: Any) -> bytes | None:
+    if aki is None or aki["key_identifier"].native is None:
+        return None
+    return bytes(aki["key_identifier"].native)
 
 
 def request(der: bytes) -> CSR:
@@ -301,10 +351,20 @@ def revocation_list(der: bytes) -> CRL:
     parsed.native  # noqa: B018 - parse every field once, at the boundary.
     tbs = parsed["tbs_cert_list"]
     revoked: dict[int, dt.datetime | None] = {}
+    reasons: dict[int, str] = {}
+    entry_extensions: list[Extension] = []
     for entry in tbs["revoked_certificates"] if tbs["revoked_certificates"].native else []:
         when = entry["revocation_date"].native
-        revoked[int(entry["user_certificate"].native)] = _aware(when) if when is not None else None
+        serial = int(entry["user_certificate"].native)
+        revoked[serial] = _aware(when) if when is not None else None
+        for ext in entry["crl_entry_extensions"] if entry["crl_entry_extensions"].native else []:
+            entry_extensions.append(_listed(ext))
+            if ext["extn_id"].native == "crl_reason":
+                reasons[serial] = str(ext["extn_value"].parsed.native)
     next_update = tbs["next_update"].native
+    listed = tbs["crl_extensions"] if tbs["crl_extensions"].native else []
+    extensions = tuple(_listed(ext) for ext in listed)
+    number = parsed.crl_number_value
     return CRL(
         der=bytes(der),
         tbs_der=bytes(tbs.dump()),
@@ -314,4 +374,12 @@ def revocation_list(der: bytes) -> CRL:
         revoked=revoked,
         algorithm=describe_algorithm(parsed["signature_algorithm"], tbs["signature"]),
         signature=bytes(parsed["signature"].native),
+        extensions=extensions,
+        crl_number=int(number.native) if number is not None else None,
+        reasons=reasons,
+        entry_extensions=tuple(entry_extensions),
     )
+
+
+def _listed(ext: Any) -> Extension:
+    return Extension(ext["extn_id"].dotted, str(ext["extn_id"].native), bool(ext["critical"].native))

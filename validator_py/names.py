@@ -30,6 +30,7 @@ class NameInfo:
     rfc4514: str
     openssl: str
     attributes: tuple[tuple[str, str], ...]  # (short name, value) in DER order
+    rdns: tuple[str, ...] = ()  # asn1crypto's normalised key of each RDN, for directoryName constraints
 
     def get(self, short: str) -> list[str]:
         return [value for name, value in self.attributes if name == short]
@@ -68,4 +69,10 @@ def name_info(name: Any) -> NameInfo:
         "+".join(f"{short}={_escape_rfc4514(value)}" for short, value in rdn) for rdn in reversed(rdns)
     )
     openssl = "".join("/" + "+".join(f"{short}={value}" for short, value in rdn) for rdn in rdns)
-    return NameInfo(key=str(name.hashable), rfc4514=rfc4514, openssl=openssl, attributes=flat)
+    return NameInfo(
+        key=str(name.hashable),
+        rfc4514=rfc4514,
+        openssl=openssl,
+        attributes=flat,
+        rdns=tuple(str(rdn.hashable) for rdn in name.chosen),
+    )

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import chain as chain_mod
 from ._compat import default_verifier
-from .checks import CERTIFICATE_CHECKS, CertContext, EnvironmentCA
+from .checks import ENVIRONMENT_CHECKS, EnvironmentCA, EnvironmentContext
 from .csr_checks import CSR_CHECKS, CSRContext
-from .details import describe, describe_csr
+from .details import describe, describe_csr, pem
 from .inputs import InputError, split
-from .model import CSR, Certificate, Parsed, parse, signed_request
+from .model import CRL, CSR, Certificate, Parsed, parse, signed_request
+from .path import PATH_CHECKS, PathContext, validate_path
 from .policy import Policy
+from .profile import PROFILE_CHECKS, subject_checks
 from .report import CheckResult, Report, Status
-from .runner import Verified, run_checks
+from .revocation import REVOCATION_CHECKS, MatchedCRL, RevocationContext, match_crls
+from .runner import Verified, run_checks, unverified_reason
 from .signatures import AsyncVerifier, SignatureRequest
 
 
@@ -78,31 +80,62 @@ async def _verify_all(
     return results
 
 
+def _leaf(certs: tuple[Certificate, ...]) -> Certificate:
+    """The certificate that issued no other given one; a non-CA first, then the first in input order."""
+    issuers = {cert.issuer.key for cert in certs if not cert.self_issued}
+    leaves = [cert for cert in certs if cert.subject.key not in issuers] or list(certs)
+    return sorted(leaves, key=lambda cert: bool(cert.is_ca))[0]
+
+
+def _reaches_by_name(leaf: Certificate, certs: tuple[Certificate, ...], anchor: Certificate) -> bool:
+    """Do issuer names lead from ``leaf`` to ``anchor`` through ``certs`` (no signature checked)?"""
+    seen, frontier = {leaf.der}, [leaf]
+    while frontier:
+        child = frontier.pop()
+        if child.issuer.key == anchor.subject.key:
+            return True
+        for cert in certs:
+            if cert.der not in seen and cert.subject.key == child.issuer.key:
+                seen.add(cert.der)
+                frontier.append(cert)
+    return False
+
+
 def _classify(parsed: Parsed, envs: Sequence[EnvironmentCA]) -> tuple[str, tuple[Certificate, ...]]:
-    """Decide the report kind and, for certificate/match, which certificate is the client's."""
-    if parsed.crls:
+    """Decide the report kind; for certificate/match/chain, return the leaf first, then the others."""
+    if parsed.crls and not parsed.certificates:
         raise InputError(
             "unsupported",
-            "The input is a CRL. Give a CRL with the environment (--crl on the command line) and paste "
-            "the certificate to check.",
+            "The input is only a CRL. Paste the certificate to check with it (or give the CRL with the "
+            "environment: --crl on the command line).",
         )
     if len(parsed.csrs) > 1:
         raise InputError("unsupported", "The input holds several CSRs; check one CSR at a time.")
     # The same certificate pasted twice (e.g. the leaf and a bundle holding it) counts once.
     certs = tuple({cert.der: cert for cert in parsed.certificates}.values())
-    ca_ders = {env.ca.der for env in envs}
-    leaves = tuple(cert for cert in certs if cert.der not in ca_ders) if len(certs) > 1 else certs
     if parsed.csrs and not certs:
         return "csr", ()
-    if len(leaves) == 1:
-        return ("match" if parsed.csrs else "certificate"), leaves
+    ca_ders = {env.ca.der for env in envs}
+    others = tuple(cert for cert in certs if cert.der not in ca_ders) or certs
+    leaf = _leaf(others)
+    rest = tuple(cert for cert in certs if cert.der != leaf.der)
+    if len(others) == 1 or any(_reaches_by_name(leaf, certs, env.ca) for env in envs):
+        return ("match" if parsed.csrs else "certificate"), (leaf, *rest)
     if parsed.csrs:
         raise InputError(
             "unsupported",
             "The input holds a CSR and several certificates. Check the CSR against one certificate, "
             "or check the chain on its own.",
         )
-    return "chain", certs
+    return "chain", (leaf, *rest)
+
+
+def _linker(verifier: AsyncVerifier) -> Callable[[Certificate, Certificate], Awaitable[Verified]]:
+    async def verify_link(child: Certificate, parent: Certificate) -> Verified:
+        request = signed_request(child.algorithm, parent.public_key, child.tbs_der, child.signature)
+        return (await _verify_all({"link": request}, verifier))["link"]
+
+    return verify_link
 
 
 async def validate_async(
@@ -124,25 +157,55 @@ async def validate_async(
             raise InputError("unsupported", "The CSR to match must be exactly one CERTIFICATE REQUEST.")
         parsed = Parsed(parsed.certificates, parsed.csrs + extra.csrs, parsed.crls)
     envs = tuple(_load_environment(env) for env in environments)
-    kind, leaves = _classify(parsed, envs)
+    kind, certs = _classify(parsed, envs)
     if kind == "csr":
         return await _csr_report(parsed.csrs[0], policy, verifier)
     if kind == "chain":
-        return await _chain_report(leaves, at, policy, verifier)
+        return await _chain_report(certs, parsed.crls, at, policy, verifier)
     chosen = next((env for env in envs if env.id == selected), None)
     if chosen is None:
         known = ", ".join(env.id for env in envs) or "none"
         raise ValueError(f"unknown environment {selected!r}; configured environments: {known}")
     report = await _certificate_report(
-        leaves[0], selected=chosen, envs=envs, at=at, policy=policy, verifier=verifier
+        certs, parsed.crls, selected=chosen, envs=envs, at=at, policy=policy, verifier=verifier
     )
     if kind == "match":
-        return _with_match(report, leaves[0], parsed.csrs[0])
+        return _with_match(report, certs[0], parsed.csrs[0])
     return report
 
 
+async def _revocation(
+    context: PathContext, crls: tuple[CRL, ...], missing: str, verifier: AsyncVerifier
+) -> RevocationContext:
+    matched = []
+    for crl, index in match_crls(crls, context.certs):
+        verified: Verified = "the CA that issued the CRL is not on the path"
+        if index is not None:
+            signer = context.certs[index].public_key
+            request = signed_request(crl.algorithm, signer, crl.tbs_der, crl.signature)
+            verified = (await _verify_all({"crl": request}, verifier))["crl"]
+        matched.append(MatchedCRL(crl, index, verified))
+    return RevocationContext(context, tuple(matched), missing)
+
+
+def _path_checks(context: PathContext, revocation: RevocationContext) -> tuple[CheckResult, ...]:
+    return (
+        *run_checks(PATH_CHECKS, context, group="path"),
+        *run_checks(REVOCATION_CHECKS, revocation, group="revocation"),
+        *run_checks(PROFILE_CHECKS, context, group="profile"),
+    )
+
+
+def _path_details(context: PathContext) -> dict[str, Any]:
+    return {
+        "path": [{"position": context.label(i), **describe(cert)} for i, cert in enumerate(context.certs)],
+        "not_in_chain": [describe(cert) for cert in context.built.unused],
+    }
+
+
 async def _certificate_report(
-    cert: Certificate,
+    certs: tuple[Certificate, ...],
+    crls: tuple[CRL, ...],
     *,
     selected: EnvironmentCA,
     envs: tuple[EnvironmentCA, ...],
@@ -150,26 +213,39 @@ async def _certificate_report(
     policy: Policy,
     verifier: AsyncVerifier,
 ) -> Report:
-    requests: dict[str, SignatureRequest | str] = {
-        f"env:{env.id}": signed_request(cert.algorithm, env.ca.public_key, cert.tbs_der, cert.signature)
-        for env in envs
-    }
-    if selected.crl is not None:
-        crl = selected.crl
-        requests["crl"] = signed_request(crl.algorithm, selected.ca.public_key, crl.tbs_der, crl.signature)
-    verified = await _verify_all(requests, verifier)
-    context = CertContext(
-        cert=cert,
-        selected=selected,
-        environments=envs,
-        issued_by={env.id: verified[f"env:{env.id}"] for env in envs},
-        crl_verified=verified.get("crl"),
-        at=at,
-        policy=policy,
+    leaf, pool = certs[0], certs[1:]
+    signatures: dict[tuple[bytes, bytes], Verified] = {}
+    verify_link = _linker(verifier)
+    paths: dict[str, PathContext] = {}
+    for env in (selected, *(env for env in envs if env.id != selected.id)):
+        paths[env.id] = await validate_path(
+            leaf, pool, [env.ca], anchor_labels={env.ca.der: env.label}, mode="certificate", at=at,
+            policy=policy, verify_link=verify_link, signatures=signatures,
+        )
+        if env is selected and paths[env.id].path.complete and paths[env.id].path.signed:
+            break  # The other environments are only needed to name the one that did issue it.
+    context = paths[selected.id]
+    reaches: dict[str, bool | None] = {}
+    reasons = []
+    for env_id, found in paths.items():
+        path = found.path
+        unchecked = [link for link in path.links if link is not True and link is not False]
+        reaches[env_id] = path.complete and (path.signed or (None if unchecked else False))
+        reasons += [unverified_reason(link) for link in unchecked]
+    environment = EnvironmentContext(leaf, selected, envs, reaches, reasons[0] if reasons else "")
+    own = (selected.crl,) if selected.crl is not None else ()
+    missing = f"No CRL is configured for {selected.label}"
+    revocation = await _revocation(context, own + crls, missing, verifier)
+    checks = (
+        *run_checks(ENVIRONMENT_CHECKS, environment, group="environment"),
+        *_path_checks(context, revocation),
+        # Nuvy chose the certificate's subject, so a missing C, O or OU only warns here.
+        *run_checks(subject_checks(required=False, what="certificate"), leaf, group="profile"),
     )
-    issued_by = next((env.id for env in envs if context.issued_by[env.id] is True), None)
-    details = {**describe(cert), "environment": selected.id, "issued_by_environment": issued_by}
-    return Report(kind="certificate", checks=run_checks(CERTIFICATE_CHECKS, context), details=details)
+    issued_by = next((env_id for env_id, reached in reaches.items() if reached is True), None)
+    details = {**describe(leaf), "environment": selected.id, "issued_by_environment": issued_by,
+               **_path_details(context)}
+    return Report(kind="certificate", checks=checks, details=details)
 
 
 def _with_match(report: Report, cert: Certificate, request: CSR) -> Report:
@@ -202,28 +278,31 @@ async def _csr_report(request: CSR, policy: Policy, verifier: AsyncVerifier) -> 
 
 
 async def _chain_report(
-    certs: tuple[Certificate, ...], at: dt.datetime, policy: Policy, verifier: AsyncVerifier
+    certs: tuple[Certificate, ...], crls: tuple[CRL, ...], at: dt.datetime, policy: Policy,
+    verifier: AsyncVerifier,
 ) -> Report:
-    ordered = chain_mod.order(certs)
-    requests = chain_mod.link_requests(ordered.path)
-    verified = await _verify_all({str(i): request for i, request in enumerate(requests)}, verifier)
-    context = chain_mod.ChainContext(
-        ordered=ordered, verified=tuple(verified[str(i)] for i in range(len(requests))), at=at, policy=policy
+    """A partner chain (guide step 12): the trust anchor is a self-signed root given in the input."""
+    leaf, pool = certs[0], certs[1:]
+    signatures: dict[tuple[bytes, bytes], Verified] = {}
+    verify_link = _linker(verifier)
+    roots = []
+    for cert in pool:
+        # Only a self-signed certificate can be a root; a self-issued one with another key is a rollover.
+        if cert.self_issued and (await verify_link(cert, cert)) is True:
+            roots.append(cert)
+    context = await validate_path(
+        leaf, pool, roots, anchor_labels={}, mode="chain", at=at, policy=policy, verify_link=verify_link,
+        signatures=signatures,
     )
+    revocation = await _revocation(context, crls, "No CRL was given for the chain", verifier)
     details: dict[str, Any] = {
-        **describe(ordered.path[0]),
-        "certificates": [
-            {"position": chain_mod.position(ordered.path, i), **describe(cert)}
-            for i, cert in enumerate(ordered.path)
-        ],
-        "not_in_chain": [describe(cert) for cert in ordered.extras],
+        **describe(leaf),
+        "certificates": _path_details(context)["path"],
+        **_path_details(context),
     }
-    return Report(
-        kind="chain",
-        checks=run_checks(chain_mod.CHAIN_CHECKS, context),
-        details=details,
-        bundle_pem=chain_mod.bundle(ordered) or None,
-    )
+    bundle = "".join(pem(cert) for cert in context.certs[1:])
+    return Report(kind="chain", checks=_path_checks(context, revocation), details=details,
+                  bundle_pem=bundle or None)
 
 
 def run_sync(coro: Coroutine[Any, Any, Report]) -> Report:

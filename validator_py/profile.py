@@ -17,25 +17,6 @@ NEW_KEY = (
 )
 REISSUE = "Ask Nuvy to re-issue the certificate"
 
-# Extensions whose meaning the validator (and every TLS stack Nuvy runs) understands; RFC 5280 §4.2
-# says a certificate with an unrecognised critical extension must be rejected.
-KNOWN_EXTENSIONS = {
-    "2.5.29.15": "keyUsage",
-    "2.5.29.19": "basicConstraints",
-    "2.5.29.37": "extendedKeyUsage",
-    "2.5.29.17": "subjectAltName",
-    "2.5.29.18": "issuerAltName",
-    "2.5.29.14": "subjectKeyIdentifier",
-    "2.5.29.35": "authorityKeyIdentifier",
-    "2.5.29.32": "certificatePolicies",
-    "2.5.29.30": "nameConstraints",
-    "2.5.29.36": "policyConstraints",
-    "2.5.29.33": "policyMappings",
-    "2.5.29.54": "inhibitAnyPolicy",
-    "2.5.29.31": "cRLDistributionPoints",
-    "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
-}
-
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
@@ -145,18 +126,6 @@ def _not_ca(context: HasCertificate) -> Outcome:
     return P, "Not a CA certificate (no CA:TRUE, no keyCertSign)."
 
 
-def _critical_known(context: HasCertificate) -> Outcome:
-    unknown = [ext for ext in context.cert.extensions if ext.critical and ext.oid not in KNOWN_EXTENSIONS]
-    if unknown:
-        names = ", ".join(f"{ext.oid}" + (f" ({ext.name})" if ext.name != ext.oid else "") for ext in unknown)
-        return F, (
-            f"The certificate has an unknown critical extension: {names}. TLS servers must reject "
-            "certificates with critical extensions they do not understand (RFC 5280 section 4.2). "
-            "Ask the issuer to drop it or mark it non-critical."
-        )
-    return P, "Every critical extension is one TLS servers understand."
-
-
 def subject_checks(required: bool, what: str) -> list[Check[HasSubject]]:
     """Subject field checks; missing C/O/OU warn on certificates (Nuvy chose them) and fail on CSRs."""
     missing = F if required else W
@@ -211,5 +180,4 @@ PROFILE_CHECKS: list[Check[HasCertificate]] = [
     Check("basic_constraints.not_ca", "Not a CA", _not_ca),
     Check("key.strength", "Key strength", _key_strength_cert),
     Check("signature.hash", "Signature hash", _hash_cert),
-    Check("extensions.critical_known", "Critical extensions", _critical_known),
 ]

@@ -21,9 +21,13 @@ class CheckResult:
     status: Status
     message: str
     title: str = ""
+    # "environment", "path" (would a correct TLS server accept the chain?), "revocation", "profile" (is it
+    # what Nuvy issues?), "csr" or "match"; the page and the CLI show the groups apart.
+    group: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "status": self.status.value, "message": self.message, "title": self.title}
+        return {"id": self.id, "status": self.status.value, "message": self.message, "title": self.title,
+                "group": self.group}
 
 
 @dataclass(frozen=True)

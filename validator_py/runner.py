@@ -29,7 +29,9 @@ class Check(Generic[Context_contra]):
     run: Callable[[Context_contra], Outcome]
 
 
-def run_checks(checks: Sequence[Check[Context_contra]], context: Context_contra) -> tuple[CheckResult, ...]:
+def run_checks(
+    checks: Sequence[Check[Context_contra]], context: Context_contra, group: str = ""
+) -> tuple[CheckResult, ...]:
     results = []
     for check in checks:
         try:
@@ -41,7 +43,9 @@ def run_checks(checks: Sequence[Check[Context_contra]], context: Context_contra)
                 "The result is unknown, so it counts as a failure. Please report it to Nuvy and check "
                 "the certificate with `openssl verify -CAfile nuvy-ca.crt nuvy-client.crt` meanwhile."
             )
-        results.append(CheckResult(id=check.id, status=status, message=message, title=check.title))
+        results.append(
+            CheckResult(id=check.id, status=status, message=message, title=check.title, group=group)
+        )
     return tuple(results)
 
 

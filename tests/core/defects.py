@@ -70,18 +70,19 @@ DEFECTS: list[Defect] = [
     Defect(
         "wrong-environment-signature",
         lambda p: pki.make_client(p.qa),
-        "signature.valid",
+        "path.build",
         F,
-        r"does not verify with the public key of the Production CA \(production\); this CA did not issue "
-        r"the certificate\. Check that you selected the right environment \(see environment\.issuer\)",
+        r"This certificate was not issued by the CA you selected: check the environment "
+        r"\(see environment\.issuer\), or ask Nuvy",
         selected="production",
     ),
     Defect(
         "wrong-environment-issuer",
         lambda p: pki.make_client(p.qa),
-        "issuer.matches_ca",
+        "path.build",
         F,
-        r"but the Production CA \(production\) is CN=Nuvy Production CA",
+        r"The issuer is CN=Nuvy QA CA,O=Nuvy Test,C=BR, but that is not the Production CA \(production\), "
+        r"CN=Nuvy Production CA",
         selected="production",
     ),
     Defect(
@@ -203,7 +204,7 @@ DEFECTS: list[Defect] = [
         lambda p: pki.make_client(p.qa, extra_extensions=[(UNKNOWN_CRITICAL, True)]),
         "extensions.critical_known",
         F,
-        r"unknown critical extension: 1\.3\.6\.1\.4\.1\.99999\.1",
+        r"the unknown critical extension 1\.3\.6\.1\.4\.1\.99999\.1",
     ),
     Defect("no-cn", lambda p: pki.make_client(p.qa, cn=None), "subject.cn", F, "no Common Name"),
     Defect("no-c", lambda p: pki.make_client(p.qa, c=None), "subject.c", W, r"no C \(two-letter"),

@@ -114,8 +114,10 @@ def test_openssl_agrees(pki: NuvyPKI, defect: Defect, tmp_path: Path) -> None:
         assert signature is Status.PASS, report.check("signature.valid")
         assert validity is Status.PASS, report.check("validity.period")
         return
+    built = report.check("path.build").status
     if errors & SIGNATURE_ERRORS:
-        assert signature is Status.FAIL
+        # 7: the signature does not verify; 20: no issuer found, which our path.build reports.
+        assert Status.FAIL in (signature, built), (signature, built)
     if errors & TIME_ERRORS:
         assert validity is Status.FAIL
     if 34 in errors:

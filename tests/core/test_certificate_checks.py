@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from tests import pki as mk
 from tests.conftest import NuvyPKI
 from validator_py import Environment, Policy, Report, Status, validate
-from validator_py import checks as checks_mod
+from validator_py import profile as profile_mod
 from validator_py.runner import Check
 
 from .defects import DEFECTS, OTHER_CAS, Defect
@@ -42,28 +42,32 @@ def test_good_certificate_passes_every_check(pki: NuvyPKI) -> None:
     assert report.kind == "certificate"
     assert report.verdict is P
     statuses = {c.id: c.status for c in report.checks}
-    assert statuses.pop("revocation.crl_signature") is NA
-    assert statuses.pop("revocation.status") is NA
-    assert set(statuses.values()) == {P}
-    assert [c.id for c in report.checks] == [
-        "issuer.matches_ca",
-        "signature.valid",
-        "environment.issuer",
-        "validity.period",
-        "validity.expiring_soon",
-        "eku.client_auth",
-        "ku.digital_signature",
-        "ku.key_encipherment",
-        "basic_constraints.not_ca",
-        "key.strength",
-        "signature.hash",
-        "extensions.critical_known",
-        "subject.cn",
-        "subject.c",
-        "subject.o",
-        "subject.ou",
-        "revocation.crl_signature",
-        "revocation.status",
+    not_applicable = {
+        "revocation.crl_signature", "revocation.crl_extensions", "revocation.crl_dates",
+        "revocation.status", "path.name_constraints", "path.policies",
+    }
+    assert {check for check, status in statuses.items() if status is NA} == not_applicable
+    assert {status for check, status in statuses.items() if check not in not_applicable} == {P}
+    groups = {
+        "environment": ["environment.issuer"],
+        "path": [
+            "path.build", "path.unused", "signature.valid", "validity.period", "validity.expiring_soon",
+            "path.issuer_v3", "path.basic_constraints", "path.key_cert_sign", "path.issuer_subject",
+            "path.path_length", "path.name_constraints", "extensions.critical_known",
+            "extensions.well_formed", "path.key_identifiers", "path.serial_numbers", "path.algorithms",
+            "path.leaf_purpose", "path.ca_purpose", "path.time_encoding", "path.policies",
+        ],
+        "revocation": [
+            "revocation.crl_signature", "revocation.crl_extensions", "revocation.crl_dates",
+            "revocation.status",
+        ],
+        "profile": [
+            "eku.client_auth", "ku.digital_signature", "ku.key_encipherment", "basic_constraints.not_ca",
+            "key.strength", "signature.hash", "subject.cn", "subject.c", "subject.o", "subject.ou",
+        ],
+    }
+    assert [(c.group, c.id) for c in report.checks] == [
+        (group, check) for group, ids in groups.items() for check in ids
     ]
 
 
@@ -186,9 +190,11 @@ def test_crl_signed_by_another_key_is_not_trusted(pki: NuvyPKI) -> None:
 def test_stale_crl_warns(pki: NuvyPKI) -> None:
     leaf = mk.make_client(pki.qa)
     crl = mk.make_crl(pki.qa, [], last_update=pki.now - 30 * mk.DAY, next_update=pki.now - mk.DAY)
-    result = run(pki, leaf.pem, crl=crl.pem).check("revocation.status")
+    report = run(pki, leaf.pem, crl=crl.pem)
+    result = report.check("revocation.crl_dates")
     assert result.status is W
-    assert "CRL is out of date" in result.message
+    assert result.message.startswith("The CRL is out of date since 2026-06-14 12:00 UTC")
+    assert report.check("revocation.status").status is P
 
 
 def test_crl_of_another_ca_fails(pki: NuvyPKI) -> None:
@@ -197,7 +203,7 @@ def test_crl_of_another_ca_fails(pki: NuvyPKI) -> None:
     assert report.check("revocation.crl_signature").status is F
     message = report.check("revocation.crl_signature").message
     assert "The CRL was issued by CN=Nuvy Production CA" in message
-    assert message.endswith("Configure the CRL that the QA CA (qa) publishes.")
+    assert message.endswith("it cannot be trusted. Use the CRL that CA publishes.")
 
 
 # Robustness of the runner ---------------------------------------------------------------------------
@@ -207,8 +213,8 @@ def test_a_crashing_check_becomes_a_failure(pki: NuvyPKI, monkeypatch: pytest.Mo
     def boom(_context: object) -> tuple[Status, str]:
         raise ZeroDivisionError
 
-    broken = [Check("eku.client_auth", "EKU", boom), *checks_mod.CERTIFICATE_CHECKS[1:]]
-    monkeypatch.setattr("validator_py.pipeline.CERTIFICATE_CHECKS", broken)
+    broken = [Check("eku.client_auth", "EKU", boom), *profile_mod.PROFILE_CHECKS[1:]]
+    monkeypatch.setattr("validator_py.pipeline.PROFILE_CHECKS", broken)
     report = run(pki, pki_good(pki))
     result = report.check("eku.client_auth")
     assert result.status is F
@@ -221,7 +227,7 @@ def test_to_dict_shape(pki: NuvyPKI) -> None:
     assert set(data) == {"verdict", "kind", "checks", "details", "bundle_pem"}
     assert data["verdict"] == "pass"
     assert data["bundle_pem"] is None
-    assert set(data["checks"][0]) == {"id", "status", "message", "title"}
+    assert set(data["checks"][0]) == {"id", "status", "message", "title", "group"}
 
 
 def test_signature_algorithm_fields_must_agree(pki: NuvyPKI) -> None:

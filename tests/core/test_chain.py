@@ -32,10 +32,11 @@ def test_ordered_chain_passes_and_bundles_the_cas(pki: NuvyPKI, partner: tuple[m
     report = chain(pki, leaf, inter, root)
     assert report.kind == "chain"
     assert report.verdict is P, [c for c in report.checks if c.status is not P]
-    assert report.check("chain.order").message == (
-        "The chain is in order: the leaf certificate (client-name) → intermediate certificate 1 "
+    assert report.check("path.build").message == (
+        "The path reaches a trusted CA: the leaf certificate (client-name) → intermediate certificate 1 "
         "(Partner Issuing CA) → the root certificate (Partner Root)."
     )
+    assert report.check("path.unused").status is P
     assert report.bundle_pem == inter.pem + root.pem
     assert report.to_dict()["bundle_pem"] == inter.pem + root.pem
     assert [c["position"] for c in report.details["certificates"]] == [
@@ -48,24 +49,23 @@ def test_ordered_chain_passes_and_bundles_the_cas(pki: NuvyPKI, partner: tuple[m
 def test_any_order_is_reordered(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     root, inter, leaf = partner
     report = chain(pki, root, leaf, inter)
-    assert report.check("chain.order").status is P
-    assert report.check("chain.order").message.startswith("The certificates were given in another order")
+    assert report.verdict is P, [c for c in report.checks if c.status is not P and c.status is not NA]
     assert report.bundle_pem == inter.pem + root.pem
 
 
 def test_missing_intermediate(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     root, _inter, leaf = partner
     report = chain(pki, leaf, root)
-    result = report.check("chain.complete")
+    result = report.check("path.build")
     assert result.status is F
     assert "its issuer CN=Partner Issuing CA,O=Nuvy Test,C=BR is missing" in result.message
-    assert report.check("chain.order").status is F
-    assert "not part of the leaf's chain: CN=Partner Root" in report.check("chain.order").message
+    assert report.check("path.unused").status is W
+    assert "not needed on the path: CN=Partner Root" in report.check("path.unused").message
 
 
 def test_missing_root(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     _root, inter, leaf = partner
-    result = chain(pki, leaf, inter).check("chain.complete")
+    result = chain(pki, leaf, inter).check("path.build")
     assert result.status is F
     assert re.search(
         r"stops at intermediate certificate 1 \(Partner Issuing CA\), issued by CN=Partner Root",
@@ -76,16 +76,18 @@ def test_missing_root(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
 def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     root, inter, _leaf = partner
     forged = mk.make_client(inter, signing_key=mk.private_key("rsa2048", 43), key_slot=42)
-    result = chain(pki, forged, inter, root).check("chain.link_signatures")
+    report = chain(pki, forged, inter, root)
+    result = report.check("signature.valid")
     assert result.status is F
     assert result.message.startswith(
-        "The signature of the leaf certificate (client-name) could not be verified with the key of "
+        "The signature of the leaf certificate (client-name) does not verify with the key of "
         "intermediate certificate 1 (Partner Issuing CA) (the signature does not verify)"
     )
     assert result.message.endswith(
-        "Ask your partner for the certificate that really issued it, then confirm with `openssl verify "
+        "Ask for the certificate that really issued it, then confirm with `openssl verify "
         "-CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`."
     )
+    assert "did not sign it (see signature.valid)" in report.check("path.build").message
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,15 @@ BAD_LINKS = [
     BadLink(
         "non-ca-intermediate",
         {"name": "Partner Not A CA", "key_slot": 44, "ca": False},
-        "chain.intermediates_are_ca",
+        "path.basic_constraints",
         F,
-        "Intermediate certificate 1 (Partner Not A CA) is not a CA (no basicConstraints CA:TRUE). Servers "
-        "reject chains through such certificates. Ask your partner for their issuing CA certificates",
+        "Intermediate certificate 1 (Partner Not A CA) is not a CA (basicConstraints CA:FALSE). Servers "
+        "reject chains through such certificates. Ask for the issuing CA's certificate",
     ),
     BadLink(
         "intermediate-without-key-cert-sign",
         {"name": "Partner No Sign", "key_slot": 45, "key_cert_sign": False},
-        "chain.intermediates_are_ca",
+        "path.key_cert_sign",
         F,
         "may not sign certificates (Key Usage lacks keyCertSign)",
     ),
@@ -124,14 +126,14 @@ BAD_LINKS = [
             "not_before": mk.NOW - 3 * mk.YEAR,
             "not_after": mk.NOW - mk.DAY,
         },
-        "chain.validity",
+        "validity.period",
         F,
         "Intermediate certificate 1 (Partner Old CA) expired on 2026-06-14 12:00 UTC",
     ),
     BadLink(
         "expiring-link-warns",
         {"name": "Partner Ending CA", "key_slot": 47, "not_after": mk.NOW + 5 * mk.DAY},
-        "chain.validity",
+        "validity.expiring_soon",
         W,
         "The leaf certificate (client-name) expires on 2026-06-19 12:00 UTC",
         leaf={"not_after": mk.NOW + 4 * mk.DAY},
@@ -155,13 +157,13 @@ def test_path_length_violation(pki: NuvyPKI) -> None:
     low = mk.make_ca("Partner Issuing CA 2", parent=top, key_type="rsa2048", key_slot=49)
     leaf = mk.make_client(low, key_slot=42)
     report = chain(pki, leaf, low, top, root)
-    result = report.check("chain.path_length")
+    result = report.check("path.path_length")
     assert result.status is F
     assert (
         "Intermediate certificate 2 (Partner Policy CA) allows 0 intermediate(s) below it" in result.message
     )
-    assert result.message.endswith("Ask your partner for a chain that respects the constraint.")
-    assert report.check("chain.link_signatures").status is P
+    assert result.message.endswith("ask for one that respects the constraint.")
+    assert report.check("signature.valid").status is P
 
 
 def test_leaf_profile_is_checked_in_chains(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
@@ -186,5 +188,5 @@ def test_chain_with_configured_environments_still_a_chain(
 def test_duplicates_count_once(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
     root, inter, leaf = partner
     report = chain(pki, leaf, inter, root, leaf)
-    assert report.check("chain.order").status is P
+    assert report.check("path.unused").status is P
     assert report.bundle_pem == inter.pem + root.pem

@@ -47,7 +47,7 @@ def test_pass_exits_zero_with_json(files: dict[str, Path], capsys: pytest.Captur
     assert code == 0
     assert data["verdict"] == "pass"
     assert data["kind"] == "certificate"
-    assert {"id", "status", "message", "title"} == set(data["checks"][0])  # type: ignore[index]
+    assert {"id", "status", "message", "title", "group"} == set(data["checks"][0])  # type: ignore[index]
     details = data["details"]
     assert isinstance(details, dict)
     for key in (
