@@ -184,6 +184,15 @@ function renderDetailList(details, depth, nowMs) {
   return dl;
 }
 
+const GROUP_ORDER = ["match", "environment", "path", "revocation", "profile", "csr"];
+const GROUP_TEXT = {
+  match: "Certificate and CSR",
+  environment: "Environment",
+  path: "Path: would a TLS server accept this chain? (RFC 5280)",
+  revocation: "Revocation",
+  profile: "Profile: is it what Nuvy issues?",
+};
+
 function renderCheck(check) {
   const status = STATUS_TEXT[check.status] ? check.status : "fail";
   const li = el("li", `nuvy-check nuvy-check--${status}`);
@@ -268,10 +277,19 @@ function renderReport(ui, report, nowMs, onSwitch) {
   const sorted = [...checks].sort((a, b) => (order[a.status] ?? 0) - (order[b.status] ?? 0));
   const applicable = sorted.filter((check) => check.status !== "not_applicable");
   const skipped = sorted.filter((check) => check.status === "not_applicable");
+  // The path checks answer "would a correct TLS server accept this chain?", the profile checks "is this
+  // what Nuvy issues?": the report shows the groups apart, in this order.
   container.append(el("h3", null, "Checks"));
-  const list = el("ul", "nuvy-checks");
-  for (const check of applicable) list.append(renderCheck(check));
-  container.append(list);
+  const groups = [...new Set(applicable.map((check) => check.group || ""))].sort(
+    (a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99),
+  );
+  for (const group of groups) {
+    if (GROUP_TEXT[group]) container.append(el("h4", "nuvy-check-group", GROUP_TEXT[group]));
+    const list = el("ul", "nuvy-checks");
+    list.dataset.group = group;
+    for (const check of applicable.filter((item) => (item.group || "") === group)) list.append(renderCheck(check));
+    container.append(list);
+  }
   if (skipped.length) {
     const more = el("details", "nuvy-skipped");
     more.append(el("summary", null, `${skipped.length} checks did not apply to this input`));

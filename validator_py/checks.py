@@ -25,7 +25,9 @@ class EnvironmentCA:
 
     @property
     def label(self) -> str:
-        return f"the {self.name} CA ({self.id})"
+        # "the QA CA (qa)"; a name that already says CA ("CA in nuvy-ca.crt") is not told twice.
+        what = self.name if self.name.startswith("CA ") or self.name.endswith(" CA") else f"{self.name} CA"
+        return f"the {what} ({self.id})"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--env", metavar="LABEL", help="environment to check against (default: first --ca)")
     check.add_argument(
-        "--crl", action="append", default=[], metavar="[LABEL=]FILE", help="a CRL of an environment"
+        "--crl", action="append", default=[], metavar="[LABEL=]FILE",
+        help="a CRL: LABEL=FILE for an environment's, FILE alone for a partner chain's (matched by issuer)",
     )
     check.add_argument("--csr", metavar="FILE", help="check that the certificate belongs to this CSR")
     check.add_argument("--at", metavar="ISO-8601", help="check at this time, not now (UTC if no offset)")
@@ -87,12 +88,14 @@ def _environments(cas: Sequence[str], crls: Sequence[str]) -> list[Environment]:
         env_id = label or (Path(path).stem if len(cas) > 1 else "ca")
         if any(env.id == env_id for env in envs):
             env_id = f"{env_id}-{index}"
-        envs.append(Environment(id=env_id, name=_display_name(env_id), ca=_read(path)))
+        # An unlabelled CA is named by its file, so messages read "the CA in nuvy-ca.crt (ca)".
+        name = _display_name(env_id) if label else f"CA in {Path(path).name}"
+        envs.append(Environment(id=env_id, name=name, ca=_read(path)))
     for value in crls:
         label, path = _labelled(value)
-        if not envs:
-            raise UsageError("--crl needs a --ca for the environment it belongs to.")
-        target = label or envs[0].id
+        if label is None:
+            continue  # An unlabelled CRL joins the input and covers whichever certificate its issuer issued.
+        target = label
         match = [env for env in envs if env.id == target]
         if not match:
             raise UsageError(f"--crl {value}: there is no --ca labelled {target!r}.")
@@ -119,6 +122,7 @@ def _run(args: argparse.Namespace) -> Report:
     if args.warn_days < 0:
         raise UsageError("--warn-days must be zero or positive.")
     data = [_read(path) for path in args.files]
+    data += [_read(path) for label, path in map(_labelled, args.crl) if label is None]
     csr = _read(args.csr) if args.csr else None
     policy = Policy(warn_days=args.warn_days)
     at = _moment(args.at)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from asn1crypto.core import Void
+
 # Extensions the validator processes or knows to be harmless when critical. RFC 5280 §4.2: a certificate
 # with a critical extension the relying party does not recognise must be rejected.
 KNOWN_EXTENSIONS: Mapping[str, str] = {
@@ -75,8 +77,9 @@ class ReadExtensions:
 
 def _well_formed(ext: Any) -> tuple[Any, str | None]:
     """Parse one extension's value; return it, or the reason it is malformed."""
-    octets = ext["extn_value"]
     try:
+        # Reading the child parses it (asn1crypto follows the OID's spec), so it is inside the ``try``.
+        octets = ext["extn_value"]
         parsed = octets.parsed
         if parsed is None:
             return None, "its value is empty"
@@ -96,7 +99,8 @@ def read_extensions(raw: Any) -> ReadExtensions:
     problems: list[str] = []
     values: dict[str, Any] = {}
     seen: set[str] = set()
-    for ext in raw if raw.native is not None else []:
+    # Not ``raw.native``: that would parse every value at once, and one malformed value would hide the rest.
+    for ext in [] if isinstance(raw, Void) else raw:
         oid = ext["extn_id"].dotted
         name = KNOWN_EXTENSIONS.get(oid, str(ext["extn_id"].native))
         listed.append(Extension(oid, name, bool(ext["critical"].native)))

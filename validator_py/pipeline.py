@@ -256,6 +256,7 @@ def _with_match(report: Report, cert: Certificate, request: CSR) -> Report:
             "The certificate carries the public key of your CSR, so it pairs with the private key you "
             "kept (no need to open the key to check).",
             "Certificate matches the CSR",
+            "match",
         )
     else:
         result = CheckResult(
@@ -265,6 +266,7 @@ def _with_match(report: Report, cert: Certificate, request: CSR) -> Report:
             "It was issued for another CSR: it will not work with your private key. Send Nuvy this CSR "
             "again, or find the certificate issued for it.",
             "Certificate matches the CSR",
+            "match",
         )
     details: dict[str, Any] = {**report.details, "csr": describe_csr(request)}
     return Report(kind="match", checks=(result, *report.checks), details=details)
@@ -274,7 +276,8 @@ async def _csr_report(request: CSR, policy: Policy, verifier: AsyncVerifier) -> 
     built = signed_request(request.algorithm, request.public_key, request.info_der, request.signature)
     verified = (await _verify_all({"csr": built}, verifier))["csr"]
     context = CSRContext(csr=request, verified=verified, policy=policy)
-    return Report(kind="csr", checks=run_checks(CSR_CHECKS, context), details=describe_csr(request))
+    checks = run_checks(CSR_CHECKS, context, group="csr")
+    return Report(kind="csr", checks=checks, details=describe_csr(request))
 
 
 async def _chain_report(

@@ -81,7 +81,8 @@ DEFECTS: list[Defect] = [
         lambda p: pki.make_client(p.qa),
         "path.build",
         F,
-        r"The issuer is CN=Nuvy QA CA,O=Nuvy Test,C=BR, but that is not the Production CA \(production\), "
+        r"The issuer of the leaf certificate \(client-name\) is CN=Nuvy QA CA,O=Nuvy Test,C=BR, "
+        r"but that is not the Production CA \(production\), "
         r"CN=Nuvy Production CA",
         selected="production",
     ),
@@ -105,14 +106,14 @@ DEFECTS: list[Defect] = [
         lambda p: pki.make_client(p.qa, not_before=pki.NOW + pki.DAY),
         "validity.period",
         F,
-        r"Not valid yet: valid from 2026-06-16 12:00 UTC",
+        r"is not valid yet: valid from 2026-06-16 12:00 UTC",
     ),
     Defect(
         "expired",
         lambda p: pki.make_client(p.qa, not_before=pki.NOW - pki.YEAR, not_after=pki.NOW - pki.DAY),
         "validity.period",
         F,
-        r"Expired on 2026-06-14 12:00 UTC .*guide step 9",
+        r"expired on 2026-06-14 12:00 UTC .*guide step 9",
     ),
     Defect(
         "expiring-soon",

@@ -137,7 +137,9 @@ def test_explicit_time_decides(pki: NuvyPKI) -> None:
     later = pki.now + 2 * mk.YEAR
     report = validate(leaf, envs(pki), selected="qa", at=later)
     assert report.check("validity.period").status is F
-    assert report.check("validity.period").message.startswith("Expired on 2027-06-15 12:00 UTC")
+    assert report.check("validity.period").message.startswith(
+        "The leaf certificate (client-name) expired on 2027-06-15 12:00 UTC"
+    )
 
 
 def test_naive_time_is_refused(pki: NuvyPKI) -> None:

@@ -119,7 +119,7 @@ def test_unusable_input_exits_two_with_stderr(
         (["LEAF", "--ca", "CA", "--env", "staging"], "--env staging: no such environment; configured: ca"),
         (["LEAF"], "add --ca FILE"),
         (["LEAF", "--ca", "CA", "--at", "yesterday"], "not an ISO-8601 time"),
-        (["LEAF", "--crl", "CA"], "--crl needs a --ca"),
+        (["LEAF", "--crl", "qa=CA"], "--crl qa="),
     ],
 )
 def test_usage_errors_exit_two(
@@ -242,3 +242,32 @@ def test_module_entry_point(files: dict[str, Path]) -> None:
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr.startswith("error: ")
+
+
+def test_unlabelled_crl_covers_a_partner_chain(
+    pki: NuvyPKI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41)
+    leaf = mk.make_client(inter, key_slot=42)
+    chain = tmp_path / "chain.pem"
+    chain.write_text(leaf.pem + inter.pem + root.pem)
+    crl = mk.make_crl(inter, [leaf.cert.serial_number]).write_to(tmp_path, "partner")
+    code, data = run_json(capsys, str(chain), "--crl", str(crl), "--at", AT)
+    assert code == 1
+    assert data["kind"] == "chain"
+    checks = {c["id"]: c for c in data["checks"]}  # type: ignore[attr-defined]
+    assert checks["revocation.crl_signature"]["status"] == "pass"
+    assert checks["revocation.status"]["status"] == "fail"
+    message = checks["revocation.status"]["message"]
+    assert "was revoked by intermediate certificate 1 (Partner Issuing CA)" in message
+
+
+def test_unlabelled_ca_has_a_readable_name(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data = run_json(capsys, str(files["leaf"]), "--ca", str(files["prod"]), "--at", AT)
+    assert code == 1
+    checks = {c["id"]: c for c in data["checks"]}  # type: ignore[attr-defined]
+    assert "the CA in prod.pem (ca)" in checks["path.build"]["message"]
+    assert "CA CA" not in json.dumps(data)

@@ -40,6 +40,8 @@ _NEVER_CRITICAL = {
 def _build(context: PathContext) -> Outcome:
     """RFC 5280 §6.1 and §6.1.3 (a)(4): the names chain from the leaf to a trust anchor (§7.1)."""
     path, certs = context.path, context.certs
+    if context.built.exhausted and not context.built.valid:
+        return F, _incomplete(context)
     if path.complete:
         steps = " → ".join(context.name(i) for i in range(len(certs)))
         return P, f"The path reaches a trusted CA: {steps}."
@@ -51,7 +53,8 @@ def _incomplete(context: PathContext) -> str:
     certs, links = context.certs, context.path.links
     if context.built.exhausted:
         return (
-            f"No trusted path was found: {context.built.exhausted}. The input holds too many "
+            f"No trusted path was found for {context.name(0)}: {context.built.exhausted}. The input holds "
+            "too many "
             "certificates that could issue one another; send only the client certificate and the CAs "
             "that issued it."
         )
@@ -71,7 +74,8 @@ def _missing_issuer(context: PathContext) -> str:
     )
     if len(context.certs) == 1:
         return (
-            f"The issuer is {top.issuer}, but that is not {anchors}, and no intermediate certificate "
+            f"The issuer of {context.name(0)} is {top.issuer}, but that is not {anchors}, and no "
+            "intermediate certificate "
             "given was issued by it. This certificate was not issued by the CA you selected: check "
             "the environment (see environment.issuer), or ask Nuvy."
         )
@@ -85,7 +89,7 @@ def _missing_partner_issuer(context: PathContext) -> str:
     top, last = context.certs[-1], len(context.certs) - 1
     if last == 0:
         return (
-            f"Nothing in the input issued the leaf certificate; its issuer {top.issuer} is missing. "
+            f"Nothing in the input issued {context.name(0)}; its issuer {top.issuer} is missing. "
             "Add the intermediate and root CA certificates of your partner."
         )
     if top.self_issued:
@@ -167,12 +171,14 @@ def _validity(context: PathContext) -> Outcome:
     if list(problems) == [0]:
         if at < leaf.not_before:
             return F, (
-                f"Not valid yet: valid from {day(leaf.not_before)} (checked at {day(at)}). Check the clock "
-                "of the machine, or wait until then."
+                f"{context.name(0)[:1].upper()}{context.name(0)[1:]} is not valid yet: valid from "
+                f"{day(leaf.not_before)} (checked at {day(at)}). Check the clock of the machine, or wait "
+                "until then."
             )
         return F, (
-            f"Expired on {day(leaf.not_after)} (checked at {day(at)}). Rotate: generate a new key and "
-            "CSR and ask Nuvy for a new certificate (guide step 9)."
+            f"{context.name(0)[:1].upper()}{context.name(0)[1:]} expired on {day(leaf.not_after)} (checked "
+            f"at {day(at)}). Rotate: generate a new key and CSR and ask Nuvy for a new certificate "
+            "(guide step 9)."
         )
     if problems:
         return F, (
@@ -411,6 +417,8 @@ def _key_identifier_findings(context: PathContext, index: int) -> tuple[list[str
     elif not cert.has_authority_key_info and not (context.is_anchor(index) and cert.self_issued):
         warns.append(f"{name} has no Authority Key Identifier (RFC 5280 section 4.2.1.1)")
     if index > 0 and cert.extension(_SKI) is None:
+        # A MUST for CAs (§4.2.1.2). In an end entity it is only a SHOULD that no verifier uses, and Nuvy's
+        # own profile leaves it out: a warning on every client certificate would teach people to ignore them.
         warns.append(f"{name} has no Subject Key Identifier (RFC 5280 section 4.2.1.2)")
     return fails, warns
 
@@ -433,33 +441,34 @@ def _key_identifiers(context: PathContext) -> Outcome:
 
 def _serial_numbers(context: PathContext) -> Outcome:
     """RFC 5280 §4.1.2.2: a serial number is a positive integer of at most 20 octets."""
-    findings, zero = [], []
+    findings, odd = [], []
     for i, cert in enumerate(context.certs):
         if cert.serial < 0:
             findings.append(f"{context.name(i)} has a negative serial number")
-        elif cert.serial.bit_length() > 8 * _MAX_SERIAL_OCTETS:
-            findings.append(f"{context.name(i)} has a serial number longer than 20 octets")
+        elif cert.serial_octets > _MAX_SERIAL_OCTETS + 1:
+            findings.append(f"{context.name(i)} has a serial number of {cert.serial_octets} octets")
         elif cert.serial == 0:
-            zero.append(context.name(i))
+            odd.append(f"{context.name(i)} has the serial number 0")
+        elif cert.serial_octets > _MAX_SERIAL_OCTETS:
+            odd.append(f"{context.name(i)} has a serial number of {cert.serial_octets} octets")
     if findings:
         return F, sentence(findings) + ". Strict verifiers reject such certificates; ask for a re-issue."
-    if zero:
-        # §4.1.2.2: users "SHOULD be prepared to gracefully handle" a zero serial, so it only warns.
-        return (
-            W,
-            f"{sentence(zero)} has the serial number 0, which RFC 5280 section 4.1.2.2 does not allow "
-            "CAs to use.",
-        )
+    if odd:
+        # §4.1.2.2: users "SHOULD be prepared to gracefully handle" a zero serial and, as pyca/cryptography
+        # does, a 21st octet (a 20-octet number and its sign octet), so these only warn.
+        return W, f"{sentence(odd)}, which RFC 5280 section 4.1.2.2 does not allow CAs to use."
     return P, "Every serial number is positive and at most 20 octets."
 
 
 def _signed_with_accepted(cert: Certificate) -> bool:
+    """RSA PKCS#1 v1.5, RSA-PSS (salt = hash length) or ECDSA, with SHA-256, -384 or -512.
+
+    This is the web PKI's list, which pyca/cryptography and rustls enforce. Ed25519 (RFC 8410) is not on
+    it, and AWS's mTLS load balancers, which Nuvy's API most likely sits behind, take only RSA and ECDSA.
+    """
     signed = cert.algorithm
-    if signed.scheme == "ed25519":
-        return True  # RFC 8410; pyca/cryptography refuses it (listed in the known differences).
-    if signed.hash not in _PATH_HASHES:
+    if signed.scheme not in ("rsa-pkcs1v15", "rsa-pss", "ecdsa") or signed.hash not in _PATH_HASHES:
         return False
-    # A PSS salt other than the hash's length is refused by web PKI verifiers (pyca/cryptography).
     return signed.scheme != "rsa-pss" or signed.salt_length == _HASH_BYTES[str(signed.hash)]
 
 
@@ -471,7 +480,7 @@ def _algorithm_findings(context: PathContext, index: int, cert: Certificate) -> 
             findings.append(f"{context.name(index)} has an RSA {key.bits}-bit key")
         elif key.algorithm == "ec" and key.curve not in SUPPORTED_CURVES:
             findings.append(f"{context.name(index)} has a key on the curve {key.curve}")
-        elif key.algorithm not in ("rsa", "ec", "ed25519"):
+        elif key.algorithm not in ("rsa", "ec"):
             findings.append(f"{context.name(index)} has a {key.describe()} key")
     # The trust anchor's own signature is not part of the path (RFC 5280 §6.1.1 (d)).
     if not context.is_anchor(index) and not _signed_with_accepted(cert):
