@@ -84,12 +84,22 @@ def _well_formed(ext: Any) -> tuple[Any, str | None]:
         if parsed is None:
             return None, "its value is empty"
         parsed.native  # noqa: B018 - parse every field now, not in a check.
-        # Re-encoding a DER value gives the same bytes; anything else (trailing bytes, BER lengths,
-        # non-minimal integers) is not DER, which RFC 5280 §4.1 requires of the whole certificate.
-        if bytes(parsed.dump(force=True)) != bytes(octets.contents):
-            return None, "its value is not DER-encoded (extra or non-canonical bytes)"
     except Exception as error:  # Broad on purpose: asn1crypto raises many types on damaged values.
         return None, f"its value cannot be read ({type(error).__name__})"
+    contents = bytes(octets.contents)
+    if bytes(parsed.dump()) != contents:
+        return None, "its value has extra bytes after it"
+    try:
+        # Re-encoding a DER value gives the same bytes; anything else (BER lengths, non-minimal integers,
+        # unsorted sets) is not DER, which RFC 5280 §4.1 requires of the whole certificate.
+        # A fresh copy, so that a failed re-encoding cannot leave the value the checks read half-changed.
+        canonical = bytes(type(parsed).load(contents).dump(force=True))
+    except Exception:
+        # asn1crypto cannot re-encode some values it reads (an IPv6 subtree in Pyodide, where its
+        # pure-Python inet_pton rejects "2001:db8::"); the strict read above stands for those.
+        return parsed, None
+    if canonical != contents:
+        return None, "its value is not DER-encoded (non-canonical bytes)"
     return parsed, None
 
 

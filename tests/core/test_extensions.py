@@ -1,0 +1,67 @@
+"""The strict extension reader: what asn1crypto lets through becomes a finding, with its message."""
+
+from __future__ import annotations
+
+import pytest
+from asn1crypto import x509 as a_x509
+
+from validator_py.extensions import read_extensions
+
+
+def _tlv(tag: int, content: bytes) -> bytes:
+    assert len(content) < 128
+    return bytes([tag, len(content)]) + content
+
+
+def _extensions(*items: tuple[str, bool, bytes]) -> a_x509.Extensions:
+    """Extensions whose values are raw bytes, loaded from DER as a certificate would carry them."""
+    body = b""
+    for oid, critical, value in items:
+        oid_der = a_x509.ExtensionId(oid).dump()
+        flag = _tlv(0x01, b"\xff") if critical else b""
+        body += _tlv(0x30, oid_der + flag + _tlv(0x04, value))
+    return a_x509.Extensions.load(_tlv(0x30, body))
+
+
+BC_CA = bytes.fromhex("30030101ff")  # BasicConstraints { cA TRUE } in DER
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (BC_CA, None),
+        (BC_CA + b"\x00", "the basicConstraints extension is malformed: its value has extra bytes after it"),
+        # DER encodes TRUE as 0xFF; 0x01 is BER.
+        (bytes.fromhex("3003010101"), "the basicConstraints extension is malformed: its value is not "
+         "DER-encoded (non-canonical bytes)"),
+        (bytes.fromhex("0303"), "the basicConstraints extension is malformed: its value cannot be read"),
+    ],
+)
+def test_basic_constraints_value(value: bytes, problem: str | None) -> None:
+    read = read_extensions(_extensions(("2.5.29.19", True, value)))
+    if problem is None:
+        assert read.problems == ()
+        assert read.values["2.5.29.19"]["ca"].native is True
+    else:
+        assert len(read.problems) == 1
+        assert read.problems[0].startswith(problem)
+        assert "2.5.29.19" not in read.values
+
+
+def test_duplicates_are_found_for_any_oid_and_drop_the_value() -> None:
+    read = read_extensions(
+        _extensions(("2.5.29.19", True, BC_CA), ("2.5.29.19", True, BC_CA), ("1.2.3.4", False, b"\x05\x00"),
+                    ("1.2.3.4", False, b"\x05\x00"))
+    )
+    assert read.problems == (
+        "the basicConstraints extension appears twice",
+        "the 1.2.3.4 extension appears twice",
+    )
+    assert "2.5.29.19" not in read.values
+    assert [ext.oid for ext in read.listed] == ["2.5.29.19", "2.5.29.19", "1.2.3.4", "1.2.3.4"]
+
+
+def test_unknown_values_are_opaque() -> None:
+    read = read_extensions(_extensions(("1.2.3.4", True, b"not DER at all")))
+    assert read.problems == ()
+    assert read.listed[0].critical is True
