@@ -434,6 +434,10 @@ function findElements() {
     environments: $("nuvy-environment-options"),
     input: $("nuvy-input"),
     csr: $("nuvy-csr"),
+    crl: $("nuvy-crl"),
+    crlFile: $("nuvy-crl-file"),
+    crlFileName: $("nuvy-crl-file-name"),
+    crlDrop: $("nuvy-crl-drop"),
     file: $("nuvy-file"),
     fileName: $("nuvy-file-name"),
     drop: $("nuvy-drop"),
@@ -541,6 +545,39 @@ class ValidatorController {
     return true;
   }
 
+  // The CRL box gets the same private-key and size guards as the other boxes.
+  guardCrl(crlText) {
+    const ui = this.ui;
+    const problem = crlText ? guard(crlText, byteLength(crlText), this.limits) : null;
+    if (problem === "private_key") {
+      ui.crl.value = "";
+      ui.result.replaceChildren();
+      showPrivateKeyWarning(ui);
+      return false;
+    }
+    if (problem) {
+      ui.result.replaceChildren();
+      showNotice(ui, `In the CRL box: ${problem}`);
+      return false;
+    }
+    return true;
+  }
+
+  async takeCrlFile(file) {
+    const ui = this.ui;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.length > this.limits.max_bytes) {
+      showNotice(ui, `${file.name} is too large for a CRL the validator takes (at most ${this.limits.max_bytes} bytes).`);
+      return;
+    }
+    const text = decodeText(bytes);
+    // A PEM CRL goes into the box, where it can be read; a DER one is kept as bytes.
+    ui.crl.value = text !== null ? text : "";
+    this.crlBytes = text !== null ? null : bytes;
+    ui.crlFileName.textContent = `File: ${file.name} (${bytes.length.toLocaleString("en")} bytes)`;
+    this.check();
+  }
+
   async check() {
     clearTimeout(this.timer);
     const ui = this.ui;
@@ -551,7 +588,8 @@ class ValidatorController {
     }
     const text = this.input.kind === "text" ? this.input.text : latin1(this.input.bytes);
     const csrText = ui.csr.value;
-    if (!this.guardInput(text, csrText)) {
+    const crlText = ui.crl.value;
+    if (!this.guardInput(text, csrText) || !this.guardCrl(crlText)) {
       this.rendered();
       return;
     }
@@ -569,6 +607,7 @@ class ValidatorController {
       selected: this.selected,
       now_ms: Date.now(),
       csr: csrText.trim() ? csrText : null,
+      crl: this.crlBytes || (crlText.trim() ? crlText : null),
     };
     await this.send(request);
   }
@@ -639,6 +678,23 @@ class ValidatorController {
       if (ui.csr.value.includes(PRIVATE_KEY_MARKER)) this.check();
       else this.schedule();
     });
+    ui.crl.addEventListener("input", () => {
+      this.crlBytes = null;
+      ui.crlFileName.textContent = "";
+      if (ui.crl.value.includes(PRIVATE_KEY_MARKER)) this.check();
+      else this.schedule();
+    });
+    ui.crlFile.addEventListener("change", () => {
+      if (ui.crlFile.files[0]) this.takeCrlFile(ui.crlFile.files[0]);
+      ui.crlFile.value = "";
+    });
+    for (const type of ["dragover", "drop"]) {
+      ui.crlDrop.addEventListener(type, (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        if (type === "drop" && event.dataTransfer.files[0]) this.takeCrlFile(event.dataTransfer.files[0]);
+      });
+    }
     ui.environments.addEventListener("change", (event) => {
       if (event.target.name !== "nuvy-environment") return;
       this.selected = event.target.value;

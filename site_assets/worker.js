@@ -4,7 +4,8 @@
 // Messages from the page:
 //   {type: "init", config: {pyodide_url, index_url, bundle_url (absolute URLs), bundle_sha256,
 //                           environments_json, start_timeout_ms (optional)}}
-//   {type: "validate", id, data (string or Uint8Array), selected, now_ms, csr (string or null)}
+//   {type: "validate", id, data (string or Uint8Array), selected, now_ms, csr (string or null),
+//    crl (string, Uint8Array or null)}
 // Messages to the page:
 //   {type: "progress", stage, pct}, {type: "ready", start: "snapshot" | "fresh"}, {type: "result", id, json},
 //   {type: "error", stage, message}
@@ -344,11 +345,11 @@ async function startRuntime(config) {
 }
 
 async function validate(message) {
-  const { id, data, selected, now_ms: nowMs, csr } = message;
+  const { id, data, selected, now_ms: nowMs, csr, crl } = message;
   let json;
   try {
     // JS null would arrive in Python as jsnull, not None; undefined arrives as None.
-    json = await runtime.run(data, runtime.environmentsJson, selected, nowMs, csr || undefined);
+    json = await runtime.run(data, runtime.environmentsJson, selected, nowMs, csr || undefined, crl || undefined);
   } catch (error) {
     console.error(error);
     json = JSON.stringify({

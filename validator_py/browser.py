@@ -61,7 +61,12 @@ def _error(code: str, message: str) -> str:
 
 
 async def run(
-    data: str | bytes, environments_json: str, selected: str, now_ms: float, csr: str | None = None
+    data: str | bytes,
+    environments_json: str,
+    selected: str,
+    now_ms: float,
+    csr: str | None = None,
+    crl: str | bytes | None = None,
 ) -> str:
     """Validate one input against the page's environments at the page's clock; return the page's JSON."""
     try:
@@ -72,8 +77,10 @@ async def run(
         # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
         from validator_py._compat import default_verifier  # noqa: PLC0415
 
+        # A CRL from the page's CRL box joins the input; the validator matches it to its issuer.
+        parts = [_input(data), _input(crl)] if crl else [_input(data)]
         report = await validate_async(
-            _input(data),
+            parts,
             environments,
             selected=selected,
             at=dt.datetime.fromtimestamp(now_ms / 1000, tz=dt.UTC),
