@@ -60,7 +60,7 @@ def _error(code: str, message: str) -> str:
     return json.dumps({"ok": False, "code": code, "message": message})
 
 
-async def run(
+async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyodide.
     data: str | bytes,
     environments_json: str,
     selected: str,

@@ -175,7 +175,7 @@ def _status(context: RevocationContext) -> Outcome:
         reason = matched.crl.reasons.get(leaf.serial)
         why = f" (reason: {_REASONS.get(reason, reason)})" if reason else ""
         return F, (
-            f"{context.path.name(0)[:1].upper()}{context.path.name(0)[1:]} (serial {leaf.serial_hex}) was "
+            f"{context.path.sentence_name(0)} (serial {leaf.serial_hex}) was "
             f"revoked by {context.ca_name(matched)}{on}{why}. "
             "Stop using it; generate a new key and CSR and ask for a new certificate (guide step 9)."
         )

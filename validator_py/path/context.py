@@ -67,6 +67,11 @@ class PathContext:
         cn = self.certs[index].subject.get("CN")
         return f"{self.label(index)} ({cn[0]})" if cn else self.label(index)
 
+    def sentence_name(self, index: int) -> str:
+        """``name`` to open a sentence with: "The leaf certificate (client-name)"."""
+        name = self.name(index)
+        return name[:1].upper() + name[1:]
+
     def issuers(self) -> range:
         """Positions of the certificates that issued another one on the path (trust anchor included)."""
         return range(1, len(self.certs))

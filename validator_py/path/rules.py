@@ -17,7 +17,7 @@ from . import name_constraints as nc
 from .context import PathContext, sentence
 
 _AKI, _SKI, _NC = "2.5.29.35", "2.5.29.14", "2.5.29.30"
-_BASIC_CONSTRAINTS = "2.5.29.19"
+_BASIC_CONSTRAINTS, _KEY_USAGE = "2.5.29.19", "2.5.29.15"
 # RFC 5280 §4.1.2.2: "Certificate users MUST be able to handle serialNumber values up to 20 octets."
 _MAX_SERIAL_OCTETS = 20
 # The hashes a web PKI verifier (pyca/cryptography, rustls, Go) accepts in a certificate signature.
@@ -171,12 +171,12 @@ def _validity(context: PathContext) -> Outcome:
     if list(problems) == [0]:
         if at < leaf.not_before:
             return F, (
-                f"{context.name(0)[:1].upper()}{context.name(0)[1:]} is not valid yet: valid from "
+                f"{context.sentence_name(0)} is not valid yet: valid from "
                 f"{day(leaf.not_before)} (checked at {day(at)}). Check the clock of the machine, or wait "
                 "until then."
             )
         return F, (
-            f"{context.name(0)[:1].upper()}{context.name(0)[1:]} expired on {day(leaf.not_after)} (checked "
+            f"{context.sentence_name(0)} expired on {day(leaf.not_after)} (checked "
             f"at {day(at)}). Rotate: generate a new key and CSR and ask Nuvy for a new certificate "
             "(guide step 9)."
         )
@@ -216,6 +216,14 @@ def _expiring(context: PathContext) -> Outcome:
     return P, f"{(leaf.not_after - at).days} days left before it expires on {day(leaf.not_after)}."
 
 
+def _absent_or_unreadable(cert: Certificate, oid: str) -> str:
+    """How to say that an extension the rule needs is missing: absent, or present but unreadable."""
+    name = KNOWN_EXTENSIONS[oid]
+    if cert.extension(oid) is None:
+        return f"no {name} extension"
+    return f"a {name} extension that cannot be used (see extensions.well_formed)"
+
+
 def _issuer_rule(context: PathContext, findings: list[str], advice: str, ok: str) -> Outcome:
     if not context.issuers():
         return NA, "There is no issuer certificate on the path."
@@ -246,7 +254,7 @@ def _basic_constraints(context: PathContext) -> Outcome:
         cert = context.certs[i]
         ext = cert.extension(_BASIC_CONSTRAINTS)
         if cert.is_ca is None:
-            findings.append(f"{context.name(i)} has no basicConstraints extension")
+            findings.append(f"{context.name(i)} has {_absent_or_unreadable(cert, _BASIC_CONSTRAINTS)}")
         elif not cert.is_ca:
             findings.append(f"{context.name(i)} is not a CA (basicConstraints CA:FALSE)")
         elif ext is not None and not ext.critical:
@@ -266,7 +274,7 @@ def _key_cert_sign(context: PathContext) -> Outcome:
     for i in context.issuers():
         usage = context.certs[i].key_usage
         if usage is None:
-            findings.append(f"{context.name(i)} has no Key Usage extension")
+            findings.append(f"{context.name(i)} has {_absent_or_unreadable(context.certs[i], _KEY_USAGE)}")
         elif "key_cert_sign" not in usage:
             findings.append(f"{context.name(i)} may not sign certificates (Key Usage lacks keyCertSign)")
     return _issuer_rule(
@@ -307,9 +315,8 @@ def _path_length(context: PathContext) -> Outcome:
                 f"but the path has {below}"
             )
     if findings:
-        return F, sentence(
-            findings
-        ) + ". Validators reject this chain; ask for one that respects the constraint."
+        advice = ". Validators reject this chain; ask for one that respects the constraint."
+        return F, sentence(findings) + advice
     return P, "No path length constraint is exceeded."
 
 
