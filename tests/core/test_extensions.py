@@ -65,3 +65,15 @@ def test_unknown_values_are_opaque() -> None:
     read = read_extensions(_extensions(("1.2.3.4", True, b"not DER at all")))
     assert read.problems == ()
     assert read.listed[0].critical is True
+
+
+def test_an_unreadable_basic_constraints_is_named_as_such_by_the_path_rule() -> None:
+    from tests.core.oracles import our_report
+    from tests.core.path_cases import CASES
+
+    case = next(c for c in CASES if c.name == "malformed-basic-constraints-intermediate")
+    report = our_report(case.build(), case.mode)
+    assert report.check("extensions.well_formed").status.value == "fail"
+    message = report.check("path.basic_constraints").message
+    assert "a basicConstraints extension that cannot be used (see extensions.well_formed)" in message
+    assert "has no basicConstraints" not in message
