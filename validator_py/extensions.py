@@ -14,6 +14,8 @@ from typing import Any
 
 from asn1crypto.core import Void
 
+from .der import der_problem
+
 # Extensions the validator processes or knows to be harmless when critical. RFC 5280 §4.2: a certificate
 # with a critical extension the relying party does not recognise must be rejected.
 KNOWN_EXTENSIONS: Mapping[str, str] = {
@@ -32,6 +34,8 @@ KNOWN_EXTENSIONS: Mapping[str, str] = {
     "2.5.29.54": "inhibitAnyPolicy",
     "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
 }
+
+_KEY_USAGE, _NAME_CONSTRAINTS = "2.5.29.15", "2.5.29.30"
 
 # The GeneralName forms name constraints are processed for (RFC 5280 §4.2.1.10), by asn1crypto's name.
 NAME_FORMS: Mapping[str, str] = {
@@ -75,7 +79,7 @@ class ReadExtensions:
     values: Mapping[str, Any]  # OID -> the parsed asn1crypto value, for well-formed extensions only
 
 
-def _well_formed(ext: Any) -> tuple[Any, str | None]:
+def _well_formed(ext: Any, oid: str) -> tuple[Any, str | None]:
     """Parse one extension's value; return it, or the reason it is malformed."""
     try:
         # Reading the child parses it (asn1crypto follows the OID's spec), so it is inside the ``try``.
@@ -86,21 +90,30 @@ def _well_formed(ext: Any) -> tuple[Any, str | None]:
         parsed.native  # noqa: B018 - parse every field now, not in a check.
     except Exception as error:  # Broad on purpose: asn1crypto raises many types on damaged values.
         return None, f"its value cannot be read ({type(error).__name__})"
-    contents = bytes(octets.contents)
-    if bytes(parsed.dump()) != contents:
-        return None, "its value has extra bytes after it"
-    try:
-        # Re-encoding a DER value gives the same bytes; anything else (BER lengths, non-minimal integers,
-        # unsorted sets) is not DER, which RFC 5280 §4.1 requires of the whole certificate.
-        # A fresh copy, so that a failed re-encoding cannot leave the value the checks read half-changed.
-        canonical = bytes(type(parsed).load(contents).dump(force=True))
-    except Exception:
-        # asn1crypto cannot re-encode some values it reads (an IPv6 subtree in Pyodide, where its
-        # pure-Python inet_pton rejects "2001:db8::"); the strict read above stands for those.
-        return parsed, None
-    if canonical != contents:
-        return None, "its value is not DER-encoded (non-canonical bytes)"
+    # RFC 5280 §4.1 requires DER of the whole certificate; asn1crypto would accept BER here.
+    problem = der_problem(bytes(octets.contents), named_bits=oid == _KEY_USAGE)
+    if problem is not None:
+        return None, f"its value is not DER-encoded ({problem})"
+    if oid == _NAME_CONSTRAINTS and (bad := _bad_ip_subtree(parsed)) is not None:
+        return None, bad
     return parsed, None
+
+
+def _bad_ip_subtree(value: Any) -> str | None:
+    """RFC 5280 §4.2.1.10: an iPAddress subtree is an address and a mask of 8 or 32 octets; the mask
+    is a prefix (CIDR), or the constraint means nothing sensible (pyca/cryptography refuses it too)."""
+    for field in ("permitted_subtrees", "excluded_subtrees"):
+        for subtree in [] if value[field].native is None else value[field]:
+            base = subtree["base"]
+            if base.name != "ip_address":
+                continue
+            raw = bytes(base.chosen.contents)
+            if len(raw) not in (8, 32):
+                return f"an iPAddress subtree is {len(raw)} octets, not an address and a mask"
+            bits = "".join(f"{byte:08b}" for byte in raw[len(raw) // 2 :])
+            if "01" in bits:
+                return "an iPAddress subtree's mask is not a prefix (such as 255.255.255.0)"
+    return None
 
 
 def read_extensions(raw: Any) -> ReadExtensions:
@@ -121,7 +134,7 @@ def read_extensions(raw: Any) -> ReadExtensions:
         seen.add(oid)
         if oid not in KNOWN_EXTENSIONS:
             continue  # Unknown values are opaque; only their criticality matters (checked elsewhere).
-        parsed, problem = _well_formed(ext)
+        parsed, problem = _well_formed(ext, oid)
         if problem is not None:
             problems.append(f"the {name} extension is malformed: {problem}")
         else:

@@ -175,16 +175,23 @@ async def validate_async(
 
 
 async def _revocation(
-    context: PathContext, crls: tuple[CRL, ...], missing: str, verifier: AsyncVerifier
+    context: PathContext,
+    crls: tuple[CRL, ...],
+    missing: str,
+    verifier: AsyncVerifier,
+    environment: EnvironmentCA | None = None,
 ) -> RevocationContext:
+    """Match the CRLs (the environment's first, then the ones given) to the CAs on the path; verify them."""
+    own = (environment.crl,) if environment is not None and environment.crl is not None else ()
     matched = []
-    for crl, index in match_crls(crls, context.certs):
+    for position, (crl, index) in enumerate(match_crls(own + crls, context.certs)):
         verified: Verified = "the CA that issued the CRL is not on the path"
         if index is not None:
             signer = context.certs[index].public_key
             request = signed_request(crl.algorithm, signer, crl.tbs_der, crl.signature)
             verified = (await _verify_all({"crl": request}, verifier))["crl"]
-        matched.append(MatchedCRL(crl, index, verified))
+        configured_for = environment.ca if environment is not None and position < len(own) else None
+        matched.append(MatchedCRL(crl, index, verified, configured_for))
     return RevocationContext(context, tuple(matched), missing)
 
 
@@ -233,9 +240,8 @@ async def _certificate_report(
         reaches[env_id] = path.complete and (path.signed or (None if unchecked else False))
         reasons += [unverified_reason(link) for link in unchecked]
     environment = EnvironmentContext(leaf, selected, envs, reaches, reasons[0] if reasons else "")
-    own = (selected.crl,) if selected.crl is not None else ()
     missing = f"No CRL is configured for {selected.label}"
-    revocation = await _revocation(context, own + crls, missing, verifier)
+    revocation = await _revocation(context, crls, missing, verifier, environment=selected)
     checks = (
         *run_checks(ENVIRONMENT_CHECKS, environment, group="environment"),
         *_path_checks(context, revocation),

@@ -1,8 +1,10 @@
 """Revocation from CRLs (RFC 5280 §5 and §6.3), for the environment's CRL and a partner's.
 
-A CRL counts only when the CA that issued the certificate issued it: same name, that CA's key signed it,
-and that CA may sign CRLs. It must be a complete CRL (no delta), current at the time of the check, and
-carry no critical extension the validator does not process.
+A CRL covers the certificates its CA issued on the path: its issuer is that CA's name, that CA's key
+signed it, and that CA may sign CRLs. It must be a complete CRL (no delta), current at the time of the
+check, and carry no critical extension the validator does not process. An environment's CRL that the path
+never reaches (the certificate is from another CA) says nothing about it and is left out; a CRL the user
+gave that no CA on the path issued is a finding, since it was meant to cover something.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import CRL, Certificate
-from .path.context import PathContext
+from .path.context import PathContext, sentence
+from .report import Status
 from .runner import NA, Check, F, Outcome, P, Verified, W, day, unverified_reason
 
 # RFC 5280 §5.2 and §5.3: the CRL and entry extensions the validator processes or may safely ignore.
@@ -39,6 +42,17 @@ class MatchedCRL:
     crl: CRL
     issuer_index: int | None  # position on the path of the CA whose name issued it; None: no such CA
     verified: Verified  # the CRL's signature with that CA's key
+    configured_for: Certificate | None = None  # the environment CA an environment's CRL belongs to
+
+    @property
+    def misconfigured(self) -> bool:
+        """An environment's CRL issued by another CA than the environment's: the configuration is wrong."""
+        return self.configured_for is not None and self.configured_for.subject.key != self.crl.issuer.key
+
+    @property
+    def stray(self) -> bool:
+        """A CRL the user gave that no CA on the path issued."""
+        return self.configured_for is None and self.issuer_index is None
 
 
 @dataclass(frozen=True)
@@ -48,13 +62,20 @@ class RevocationContext:
     missing: str  # what to say when no CRL was given, e.g. "No CRL is configured for the QA CA (qa)"
 
     @property
-    def leaf_crl(self) -> MatchedCRL | None:
-        """The CRL that covers the leaf: issued under the leaf's issuer name, a verified one first."""
-        covering = [m for m in self.crls if m.crl.issuer.key == self.path.cert.issuer.key]
-        return next((m for m in covering if m.verified is True), covering[0] if covering else None)
+    def used(self) -> tuple[MatchedCRL, ...]:
+        """The CRLs that cover a certificate on the path."""
+        return tuple(m for m in self.crls if m.issuer_index is not None and not m.misconfigured)
+
+    def covering(self, index: int) -> MatchedCRL | None:
+        """The CRL of the CA that issued ``certs[index]``, a verified one first."""
+        found = [m for m in self.used if m.issuer_index == index + 1]
+        return next((m for m in found if m.verified is True), found[0] if found else None)
 
     def ca_name(self, matched: MatchedCRL) -> str:
         return self.path.name(matched.issuer_index) if matched.issuer_index is not None else "its issuer"
+
+    def trusted(self, matched: MatchedCRL) -> bool:
+        return matched.verified is True and _may_sign_crls(self, matched)
 
 
 def match_crls(crls: tuple[CRL, ...], certs: tuple[Certificate, ...]) -> list[tuple[CRL, int | None]]:
@@ -66,43 +87,50 @@ def match_crls(crls: tuple[CRL, ...], certs: tuple[Certificate, ...]) -> list[tu
     return matched
 
 
-def _crl_signature(context: RevocationContext) -> Outcome:
-    """RFC 5280 §6.3.3 (f) and (g): the CRL's issuer issued the certificate, may sign CRLs, and signed it."""
-    matched = context.leaf_crl
-    if matched is None:
-        if context.crls:
-            issuers = ", ".join(str(m.crl.issuer) for m in context.crls)
-            return F, (
-                f"The CRL was issued by {issuers}, not by the CA that issued the certificate "
-                f"({context.path.cert.issuer}); it cannot be trusted. Use the CRL that CA publishes."
-            )
-        return NA, context.missing + "."
-    ca = context.ca_name(matched)
-    if matched.issuer_index is None:
-        return F, (
-            f"The CRL names {matched.crl.issuer} as its issuer, but that CA is not on the path, so its "
-            "signature cannot be checked. Check the certificate against its own CA."
-        )
+def _may_sign_crls(context: RevocationContext, matched: MatchedCRL) -> bool:
+    assert matched.issuer_index is not None
     usage = context.path.certs[matched.issuer_index].key_usage
-    if usage is not None and "crl_sign" not in usage:
-        return F, (
-            f"{ca} may not sign CRLs (its Key Usage lacks cRLSign), so this CRL cannot be trusted "
-            "(RFC 5280 section 6.3.3). Ask the CA how it publishes revocation."
+    return usage is None or "crl_sign" in usage
+
+
+def _signature_problem(context: RevocationContext, matched: MatchedCRL) -> str | None:
+    ca = context.ca_name(matched)
+    if not _may_sign_crls(context, matched):
+        return f"{ca} may not sign CRLs (its Key Usage lacks cRLSign), so its CRL cannot be trusted"
+    if matched.verified is not True:
+        return (
+            f"the CRL's signature could not be verified with {ca} ({unverified_reason(matched.verified)}); "
+            "download the CRL again"
         )
-    if matched.verified is True:
-        return P, f"The CRL's signature verifies with {ca}."
-    return F, (
-        f"The CRL's signature could not be verified with {ca} ({unverified_reason(matched.verified)}); "
-        "it cannot be trusted. Download the CRL again."
-    )
+    return None
 
 
-def _crl_extensions(context: RevocationContext) -> Outcome:
-    """RFC 5280 §5.2: a CRL number, not critical; no delta CRL; no unknown critical (entry) extension."""
-    matched = context.leaf_crl
-    if matched is None:
-        return NA, "No CRL for the certificate's issuer was given."
-    crl, problems = matched.crl, []
+def _crl_signature(context: RevocationContext) -> Outcome:
+    """RFC 5280 §6.3.3 (f) and (g): the CRL's issuer is a CA on the path, may sign CRLs, and signed it."""
+    problems = []
+    for matched in context.crls:
+        if matched.misconfigured:
+            problems.append(
+                f"the CRL configured for this environment was issued by {matched.crl.issuer}, not by its CA "
+                f"({matched.configured_for.subject if matched.configured_for else ''}); configure the CRL "
+                "that CA publishes"
+            )
+        elif matched.stray:
+            problems.append(
+                f"the CRL given was issued by {matched.crl.issuer}, which is no CA on the path of "
+                f"{context.path.name(0)}; use the CRL of the CA that issued it"
+            )
+    problems += [problem for m in context.used if (problem := _signature_problem(context, m)) is not None]
+    if problems:
+        return F, f"{sentence(problems)}. A CRL that cannot be trusted cannot say what is revoked."
+    if not context.used:
+        return NA, context.missing + "."
+    signers = ", ".join(context.ca_name(m) for m in context.used)
+    return P, f"The CRL's signature verifies with the key of {signers}."
+
+
+def _extension_problems(crl: CRL) -> list[str]:
+    problems = []
     listed = {ext.oid: ext for ext in crl.extensions}
     if _DELTA in listed:
         problems.append("it is a delta CRL, which the validator does not take: give the complete CRL")
@@ -123,70 +151,107 @@ def _crl_extensions(context: RevocationContext) -> Outcome:
         problems.append(
             f"an entry has critical extensions the validator does not process ({', '.join(entry)})"
         )
+    return problems
+
+
+def _crl_extensions(context: RevocationContext) -> Outcome:
+    """RFC 5280 §5.2: a CRL number, not critical; no delta CRL; no unknown critical (entry) extension."""
+    if not context.used:
+        return NA, "No CRL covers a certificate on the path."
+    problems = [
+        f"the CRL of {context.ca_name(m)}: {'; '.join(found)}"
+        for m in context.used
+        if (found := _extension_problems(m.crl))
+    ]
     if problems:
-        return F, f"The CRL cannot be used: {'; '.join(problems)}. Ask the CA for its complete, current CRL."
-    return P, f"The CRL is a complete CRL (number {crl.crl_number}) with no unknown critical extension."
+        return F, f"{sentence(problems)}. Ask the CA for its complete, current CRL."
+    numbers = ", ".join(str(m.crl.crl_number) for m in context.used)
+    return P, f"Complete CRL (number {numbers}) with no unknown critical extension."
+
+
+def _date_finding(crl: CRL, at: dt.datetime) -> tuple[Status, str] | None:
+    if crl.this_update > at:
+        return F, (
+            f"was issued on {day(crl.this_update)}, after the time of the check ({day(at)}); check the clock "
+            "of the machine, or the CRL"
+        )
+    if crl.next_update is None:
+        return F, (
+            "has no nextUpdate, so nobody can tell whether it is current (RFC 5280 section 5.1.2.5 "
+            "requires one); ask the CA for a CRL with a next update time"
+        )
+    if crl.next_update < at:
+        return W, (
+            f"is out of date since {day(crl.next_update)} (issued {day(crl.this_update)}): certificates "
+            "revoked since then are not on it. Download the current CRL from the CA (for Nuvy, the "
+            "Download page) and check again"
+        )
+    return None
 
 
 def _crl_dates(context: RevocationContext) -> Outcome:
     """RFC 5280 §5.1.2.4, §5.1.2.5 and §6.3.3 (a)(2): thisUpdate <= time <= nextUpdate."""
-    matched = context.leaf_crl
-    if matched is None:
-        return NA, "No CRL for the certificate's issuer was given."
-    crl, at = matched.crl, context.path.moment
-    if crl.this_update > at:
-        return F, (
-            f"The CRL was issued on {day(crl.this_update)}, after the time of the check ({day(at)}). "
-            "Check the clock of the machine, or the CRL."
-        )
-    if crl.next_update is None:
-        return F, (
-            "The CRL has no nextUpdate, so nobody can tell whether it is current (RFC 5280 section 5.1.2.5 "
-            "requires one). Ask the CA for a CRL with a next update time."
-        )
-    if crl.next_update < at:
-        return W, (
-            f"The CRL is out of date since {day(crl.next_update)} (issued {day(crl.this_update)}): "
-            "certificates revoked since then are not on it. Download the current CRL from the CA "
-            "(for Nuvy, the Download page) and check again."
-        )
-    return P, f"The CRL is current: issued {day(crl.this_update)}, next update {day(crl.next_update)}."
+    if not context.used:
+        return NA, "No CRL covers a certificate on the path."
+    findings = [
+        (status, f"the CRL of {context.ca_name(m)} {text}")
+        for m in context.used
+        if (found := _date_finding(m.crl, context.path.moment)) is not None
+        for status, text in [found]
+    ]
+    if findings:
+        status = F if any(status is F for status, _ in findings) else W
+        return status, sentence([text for _, text in findings]) + "."
+    listed = "; ".join(
+        f"issued {day(m.crl.this_update)}, next update {day(m.crl.next_update)}"
+        for m in context.used
+        if m.crl.next_update is not None
+    )
+    return P, f"The CRL is current: {listed}."
+
+
+def _revoked(context: RevocationContext, index: int, matched: MatchedCRL) -> str | None:
+    cert = context.path.certs[index]
+    if cert.serial not in matched.crl.revoked:
+        return None
+    when = matched.crl.revoked[cert.serial]
+    on = f" on {day(when)}" if when else ""
+    reason = matched.crl.reasons.get(cert.serial)
+    why = f" (reason: {_REASONS.get(reason, reason)})" if reason else ""
+    return (
+        f"{context.path.sentence_name(index)} (serial {cert.serial_hex}) was revoked by "
+        f"{context.ca_name(matched)}{on}{why}"
+    )
 
 
 def _status(context: RevocationContext) -> Outcome:
     """RFC 5280 §6.3.3 (i): a certificate whose serial is on its issuer's CRL is revoked."""
-    matched = context.leaf_crl
-    if matched is None:
+    covered = {
+        index: matched
+        for index in range(len(context.path.certs))
+        if (matched := context.covering(index)) is not None
+    }
+    if not covered:
         return NA, (
             f"{context.missing}, so revocation was not checked. Nuvy may revoke certificates at any time "
             "(guide step 9)."
         )
-    trusted = matched.issuer_index is not None and matched.verified is True
-    usage = context.path.certs[matched.issuer_index].key_usage if matched.issuer_index is not None else None
-    if not trusted or (usage is not None and "crl_sign" not in usage):
-        return (
-            F,
-            "Revocation cannot be decided because the CRL is not trustworthy (see revocation.crl_signature).",
-        )
-    leaf = context.path.cert
-    if leaf.serial in matched.crl.revoked:
-        when = matched.crl.revoked[leaf.serial]
-        on = f" on {day(when)}" if when else ""
-        reason = matched.crl.reasons.get(leaf.serial)
-        why = f" (reason: {_REASONS.get(reason, reason)})" if reason else ""
+    if not all(context.trusted(matched) for matched in covered.values()):
+        return F, "Revocation cannot be decided: a CRL is not trustworthy (see revocation.crl_signature)."
+    revoked = [found for index, m in covered.items() if (found := _revoked(context, index, m)) is not None]
+    if revoked:
         return F, (
-            f"{context.path.sentence_name(0)} (serial {leaf.serial_hex}) was "
-            f"revoked by {context.ca_name(matched)}{on}{why}. "
-            "Stop using it; generate a new key and CSR and ask for a new certificate (guide step 9)."
+            f"{'; '.join(revoked)}. Stop using it; generate a new key and CSR and ask for a new certificate "
+            "(guide step 9)."
         )
-    return P, (
-        f"Not revoked: the serial is not on the CRL of {context.ca_name(matched)} "
-        f"(issued {day(matched.crl.this_update)})."
-    )
-
-
-def stale_since(crl: CRL, at: dt.datetime) -> dt.datetime | None:
-    return crl.next_update if crl.next_update is not None and crl.next_update < at else None
+    checked = ", ".join(context.path.name(index) for index in covered)
+    if 0 not in covered:
+        return W, (
+            f"Not revoked: {checked}. But no CRL of the leaf certificate's own issuer was given, so the leaf "
+            "itself was not checked; add that CA's CRL."
+        )
+    signers = list(dict.fromkeys(context.ca_name(m) for m in covered.values()))
+    return P, f"Not revoked: {checked}, on the CRL of {', '.join(signers)}."
 
 
 REVOCATION_CHECKS: list[Check[RevocationContext]] = [

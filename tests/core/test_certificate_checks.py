@@ -195,7 +195,7 @@ def test_stale_crl_warns(pki: NuvyPKI) -> None:
     report = run(pki, leaf.pem, crl=crl.pem)
     result = report.check("revocation.crl_dates")
     assert result.status is W
-    assert result.message.startswith("The CRL is out of date since 2026-06-14 12:00 UTC")
+    assert result.message.startswith("The CRL of the QA CA (qa) is out of date since 2026-06-14 12:00 UTC")
     assert report.check("revocation.status").status is P
 
 
@@ -204,8 +204,11 @@ def test_crl_of_another_ca_fails(pki: NuvyPKI) -> None:
     report = run(pki, leaf.pem, crl=mk.make_crl(pki.production, []).pem)
     assert report.check("revocation.crl_signature").status is F
     message = report.check("revocation.crl_signature").message
-    assert "The CRL was issued by CN=Nuvy Production CA" in message
-    assert message.endswith("it cannot be trusted. Use the CRL that CA publishes.")
+    assert message.startswith(
+        "The CRL configured for this environment was issued by CN=Nuvy Production CA,O=Nuvy Test,C=BR, "
+        "not by its CA (CN=Nuvy QA CA,O=Nuvy Test,C=BR); configure the CRL that CA publishes."
+    )
+    assert report.check("revocation.status").status is NA
 
 
 # Robustness of the runner ---------------------------------------------------------------------------
@@ -241,3 +244,26 @@ def test_signature_algorithm_fields_must_agree(pki: NuvyPKI) -> None:
     result = run(pki, parsed.dump(force=True)).check("signature.valid")
     assert result.status is F
     assert "differs from the outer one (RFC 5280 section 4.1.1.2" in result.message
+
+
+def test_environment_crl_checks_the_intermediate_it_covers(pki: NuvyPKI) -> None:
+    """A leaf under an intermediate of the QA CA: the QA CRL covers the intermediate, not the leaf."""
+    inter = mk.make_ca("QA Issuing CA", parent=pki.qa, key_type="rsa2048", key_slot=60)
+    leaf = mk.make_client(inter, key_slot=61)
+    clean = run(pki, leaf.pem + inter.pem, crl=mk.make_crl(pki.qa, [], number=1).pem)
+    assert clean.check("revocation.crl_signature").status is P
+    status = clean.check("revocation.status")
+    assert status.status is W
+    assert status.message.startswith("Not revoked: intermediate certificate 1 (QA Issuing CA). But no CRL")
+    crl = mk.make_crl(pki.qa, [inter.cert.serial_number], number=1)
+    revoked = run(pki, leaf.pem + inter.pem, crl=crl.pem)
+    assert revoked.check("revocation.status").status is F
+    assert "Intermediate certificate 1 (QA Issuing CA) (serial" in revoked.check("revocation.status").message
+
+
+def test_environment_crl_is_left_out_when_the_path_never_reaches_its_ca(pki: NuvyPKI) -> None:
+    stranger = mk.make_ca("Stranger CA", key_type="ec256", key_slot=62)
+    report = run(pki, mk.make_client(stranger, key_type="ec256").pem, crl=mk.make_crl(pki.qa, []).pem)
+    assert report.check("path.build").status is F
+    assert report.check("revocation.crl_signature").status is NA
+    assert report.check("revocation.status").status is NA

@@ -30,10 +30,13 @@ BC_CA = bytes.fromhex("30030101ff")  # BasicConstraints { cA TRUE } in DER
     ("value", "problem"),
     [
         (BC_CA, None),
-        (BC_CA + b"\x00", "the basicConstraints extension is malformed: its value has extra bytes after it"),
+        (BC_CA + b"\x00", "the basicConstraints extension is malformed: its value is not DER-encoded "
+         "(extra bytes after the value)"),
         # DER encodes TRUE as 0xFF; 0x01 is BER.
         (bytes.fromhex("3003010101"), "the basicConstraints extension is malformed: its value is not "
-         "DER-encoded (non-canonical bytes)"),
+         "DER-encoded (a BOOLEAN that is not 00 or FF)"),
+        (bytes.fromhex("3081030101ff"), "the basicConstraints extension is malformed: its value is not "
+         "DER-encoded (a length in a longer form than needed)"),
         (bytes.fromhex("0303"), "the basicConstraints extension is malformed: its value cannot be read"),
     ],
 )
@@ -77,3 +80,40 @@ def test_an_unreadable_basic_constraints_is_named_as_such_by_the_path_rule() -> 
     message = report.check("path.basic_constraints").message
     assert "a basicConstraints extension that cannot be used (see extensions.well_formed)" in message
     assert "has no basicConstraints" not in message
+
+
+@pytest.mark.parametrize(
+    ("hex_value", "problem"),
+    [
+        ("30060101ff020100", None),
+        ("30070101ff02020001", "an INTEGER with a needless leading octet"),
+        ("020200ff", None),
+        ("0202ff80", "an INTEGER with a needless leading octet"),
+        ("0200", "an empty INTEGER"),
+        ("03020780", None),
+        ("03020781", "a BIT STRING whose unused bits are not zero"),
+        ("030108", "a BIT STRING with a wrong unused-bits count"),
+        ("3080010100000", "an indefinite length"),
+        ("2403040100", "a string in constructed form"),
+        ("3003010100" + "00", "extra bytes after the value"),
+        ("30050101ff", "a value longer than its container"),
+    ],
+)
+def test_der_problem(hex_value: str, problem: str | None) -> None:
+    from validator_py.der import der_problem
+
+    assert der_problem(bytes.fromhex(hex_value.ljust(len(hex_value) + len(hex_value) % 2, "0"))) == problem
+
+
+@pytest.mark.parametrize(
+    ("hex_value", "problem"),
+    [
+        ("03020780", None),
+        ("03030680" + "00", "a named bit list with trailing zero bits"),
+        ("03020680", "a named bit list with trailing zero bits"),
+    ],
+)
+def test_named_bit_lists_drop_trailing_zero_bits(hex_value: str, problem: str | None) -> None:
+    from validator_py.der import der_problem
+
+    assert der_problem(bytes.fromhex(hex_value), named_bits=True) == problem
