@@ -461,8 +461,13 @@ def make_crl(
     next_update: dt.datetime | None = None,
     signing_key: CertificateIssuerPrivateKeyTypes | None = None,
     hash_alg: hashes.HashAlgorithm = SHA256,
+    number: int | None = None,
 ) -> CRL:
-    """A CRL for ``ca`` listing ``revoked_serials``; ``signing_key`` forges it with another key."""
+    """A CRL for ``ca`` listing ``revoked_serials``; ``signing_key`` forges it with another key.
+
+    ``number`` adds the CRL number RFC 5280 section 5.2.3 requires of a CA's CRLs (without it the validator
+    refuses the CRL: revocation.crl_extensions fails).
+    """
     serials = tuple(revoked_serials)
     builder = (
         x509.CertificateRevocationListBuilder()
@@ -470,6 +475,8 @@ def make_crl(
         .last_update(last_update or NOW - DAY)
         .next_update(next_update or NOW + 7 * DAY)
     )
+    if number is not None:
+        builder = builder.add_extension(x509.CRLNumber(number), critical=False)
     for serial in serials:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(NOW - 2 * DAY).build()

@@ -79,6 +79,14 @@ def build_corpus(test_pki: Any) -> dict[str, Any]:
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     chain = [partner_leaf.cert, inter.cert, qa.cert]
+    # A partner chain up to its own root (guide step 12): no environment's CA is in it, so it gets the chain
+    # report; the chains above reach the QA CA and get the certificate report.
+    partner_root = pki.make_ca("Trace Partner Root", key_type="ec384")
+    partner_inter = pki.make_ca(
+        "Trace Partner Intermediate", parent=partner_root, key_type="ec256", path_length=0
+    )
+    partner_chain = [pki.make_client(partner_inter, key_type="ec256", key_slot=3).cert, partner_inter.cert,
+                     partner_root.cert]
     certificates: dict[str, pki.Issued] = {
         "valid": good,
         "other-environment": pki.make_client(production),
@@ -121,6 +129,8 @@ def build_corpus(test_pki: Any) -> dict[str, Any]:
         "chain": _text(_pems(chain)),
         "chain-reversed": _text(_pems(chain[::-1])),
         "chain-incomplete": _text(partner_leaf.pem + qa.pem),
+        "partner-chain": _text(_pems(partner_chain)),
+        "partner-chain-incomplete": _text(_pems([partner_chain[0], partner_root.cert])),
         "pkcs7-der": _bytes(pkcs7.serialize_certificates(chain, serialization.Encoding.DER)),
         "pkcs7-pem": _text(pkcs7.serialize_certificates(chain, serialization.Encoding.PEM).decode()),
         "private-key-pem": _text(good.key_pem),
@@ -140,7 +150,7 @@ def build_corpus(test_pki: Any) -> dict[str, Any]:
         "too-many-blocks": _text(good.pem * 11),
         "csr-is-garbage": {"text": good.pem, "csr": "not a CSR"},
     }
-    revoked_crl = pki.make_crl(qa, [0x5EED])
+    revoked_crl = pki.make_crl(qa, [0x5EED], number=1)
     environments = [
         {"id": "qa", "name": "QA", "ca_pem": qa.pem, "crl_pem": revoked_crl.pem},
         {"id": "production", "name": "Production", "ca_pem": production.pem},
