@@ -16,8 +16,8 @@ import pytest
 
 from . import mapping
 from .connect_proxy import connect_proxy, tcp_forwarder
-from .harness import Stage
 from .haproxy import HAPROXY, run_haproxy
+from .harness import Stage
 from .nginx import NGINX, run_nginx
 from .pki import TestPki, build_pki
 from .report import COVERAGE
@@ -41,8 +41,10 @@ def _version(command: list[str]) -> str:
 @contextlib.contextmanager
 def _server(kind: str, pki: TestPki, prefix: Path) -> Iterator[TestServer]:
     if kind == "lb":
-        COVERAGE.servers[kind] = " ".join(_version([HAPROXY, "-v"]).split()[:3])
-        with run_haproxy(prefix, server_bundle=pki.server_bundle_file, client_ca=pki.client_ca_file) as server:
+        words = _version([HAPROXY, "-v"]).split()
+        COVERAGE.servers[kind] = " ".join(words[0:1] + words[2:3])  # "HAProxy 2.6.12-1+deb12u4"
+        bundle, client_ca = pki.server_bundle_file, pki.client_ca_file
+        with run_haproxy(prefix, server_bundle=bundle, client_ca=client_ca) as server:
             yield server
     else:
         COVERAGE.servers[kind] = _version([NGINX, "-v"]).removeprefix("nginx version: ")

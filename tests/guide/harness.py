@@ -184,10 +184,11 @@ def run_block(block: CodeBlock, workdir: Path, env: dict[str, str]) -> BlockRun:
 
 
 def _line_matches(expected: str, output_lines: list[str]) -> bool:
-    # A single word ("404") must be a whole line, so it cannot match inside a port number or a date;
-    # a phrase may be part of a longer line (curl and Python wrap messages in their own prefixes).
+    # A single word ("404") must be a whole line, so it cannot match inside a port number or a date, or
+    # start a line as an error code does ("ERR_SSL_...: message"); a phrase may be part of a longer line
+    # (curl and Python wrap messages in their own prefixes).
     if " " not in expected:
-        return expected in output_lines
+        return expected in output_lines or any(line.startswith(f"{expected}:") for line in output_lines)
     return any(expected in line for line in output_lines)
 
 

@@ -167,12 +167,12 @@ def powershell_as_bash(text: str, where: str) -> str:
     continued = False
     for line in script.splitlines():
         command = line.strip()
-        if command and not command.startswith("#") and not continued:
-            if command.split()[0] not in _NATIVE_COMMANDS:
-                raise ValueError(
-                    f"{where}: this PowerShell block runs `{command.split()[0]}`, which is not a native "
-                    f"command the suite can run ({', '.join(_NATIVE_COMMANDS)}); mark it "
-                    "<!-- not-runnable: REASON -->"
-                )
+        runs = command and not command.startswith("#") and not continued
+        if runs and command.split()[0] not in _NATIVE_COMMANDS:
+            raise ValueError(
+                f"{where}: this PowerShell block runs `{command.split()[0]}`, which is not a native "
+                f"command the suite can run ({', '.join(_NATIVE_COMMANDS)}); mark it "
+                "<!-- not-runnable: REASON -->"
+            )
         continued = command.endswith("\\")
     return script

@@ -74,6 +74,7 @@ def _check_expected_output(block: CodeBlock, previous: BlockRun | None, result: 
     missing = missing_lines(block.text, previous.output)
     if missing:
         result.problems.append(
-            f"{block.where}: against {previous.server}, the output of {previous.block.where} lacks {missing}; "
+            f"{block.where}: against {previous.server}, the output of {previous.block.where} "
+            f"lacks {missing}; "
             f"it printed:\n{previous.output}"
         )

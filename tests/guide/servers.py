@@ -50,7 +50,9 @@ def _wait_until_listening(name: str, port: int, process: subprocess.Popen[bytes]
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return
         time.sleep(0.05)
-    raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {START_TIMEOUT_SECONDS} s; see {log}")
+    raise RuntimeError(
+        f"{name} did not listen on 127.0.0.1:{port} within {START_TIMEOUT_SECONDS} s; see {log}"
+    )
 
 
 @contextlib.contextmanager

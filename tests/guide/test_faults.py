@@ -63,8 +63,8 @@ def _without_client_certificate(block: CodeBlock) -> CodeBlock:
     elif block.language == "go":
         # The certificate is loaded but never given to the TLS configuration.
         kept = [line for line in text.splitlines() if not re.match(r"\s*Certificates:", line)]
-        text = "\n".join(kept).replace("certificate, err := tls.LoadX509KeyPair", "_, err := tls.LoadX509KeyPair")
-        text += "\n"
+        text = "\n".join(kept) + "\n"
+        text = text.replace("certificate, err := tls.LoadX509KeyPair", "_, err := tls.LoadX509KeyPair")
     return replace(block, text=text)
 
 
@@ -109,13 +109,14 @@ def test_troubleshooting_text_is_what_the_tool_prints(
     stage: Stage, tmp_path: Path, fault: Fault, tool: str,
 ) -> None:
     output, returncodes = _run_sample(stage, tool, fault, tmp_path)
-    said = f"against {stage.kind}, the {tool} sample with fault {fault.value} exited {returncodes} and printed:\n"
+    said = (f"against {stage.kind}, the {tool} sample with fault {fault.value} exited {returncodes} "
+            "and printed:\n")
     assert -1 not in returncodes, said + output  # -1: the harness stopped a block that hung
     http_answer = stage.kind == "nginx" and fault not in CLIENT_SIDE and tool != "openssl-verify"
     if not http_answer:
         assert any(code != 0 for code in returncodes), said + output
     blocks = ERRORS[(fault.value, tool, stage.kind)]
-    assert blocks
+    assert blocks, f"troubleshooting.md has no block for this case; {said}{output}"
     for block in blocks:
         missing = missing_lines(block.text, output)
         assert not missing, f"{block.where}: {said}{output}\nbut not {missing}"

@@ -40,7 +40,8 @@ def _java(env: Mapping[str, str]) -> str:
 
 
 def _go(env: Mapping[str, str]) -> str:
-    match = re.search(r"go version go(\S+)", _first_line(["go", "version"], env))   # "go version go1.19.8 ..."
+    # "go version go1.19.8 linux/amd64" -> "Go 1.19.8"
+    match = re.search(r"go version go(\S+)", _first_line(["go", "version"], env))
     return f"Go {match.group(1) if match else '?'}"
 
 
