@@ -3,7 +3,11 @@
 Marks (invisible on the page):
     <!-- not-runnable: REASON -->   the block is not a command; REASON says why.
         "expected output ..."        its lines must appear in the output of the previous runnable block.
-        "error output; fault: F; tool: T; ..."   troubleshooting text that the fault tests reproduce.
+        "error output; fault: F [F ...]; tool: T [T ...]; server: S; seen with: NAME VER[, NAME VER]"
+                                     troubleshooting text that the fault tests reproduce, for every
+                                     fault and tool listed; `server:` (lb or nginx) limits it to one
+                                     test server, without it the text holds for both.
+        "...; server: S"             any not-runnable block may name the one server it holds for.
     <!-- sample: TOOL -->            the block is part of TOOL's sample; the fault tests run it.
 A fence may carry `title="FILE"`: the block is the content of FILE, written into the working directory;
 a later shell block of the same page must run it.
@@ -17,15 +21,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import generated
+from .servers import SERVER_KINDS
 
 _MARK = re.compile(r"^\s*<!--\s*([a-z-]+):\s*(.*?)\s*-->\s*$")
 _FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 _TITLE = re.compile(r'title="([^"]+)"')
 _TAB = re.compile(r'^(?P<indent>\s*)=== "(?P<label>[^"]+)"\s*$')
-_FAULT = re.compile(r"fault:\s*([\w-]+);\s*tool:\s*([\w-]+)")
+_FAULT = re.compile(r"fault:\s*([\w\s-]+?);\s*tool:\s*([\w\s-]+?)\s*(?:;|$)")
+_SERVER = re.compile(r"server:\s*([\w-]+)")
 
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
-SOURCE_LANGUAGES = frozenset({"python", "javascript", "java"})
+SOURCE_LANGUAGES = frozenset({"python", "javascript", "java", "go"})
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,22 @@ class CodeBlock:
         return (self.not_runnable or "").startswith("expected output")
 
     @property
-    def fault(self) -> tuple[str, str] | None:
-        """(fault, tool) for a troubleshooting error block, else None."""
+    def error_cases(self) -> list[tuple[str, str]]:
+        """Every (fault, tool) a troubleshooting error block is for; empty for other blocks."""
         match = _FAULT.search(self.not_runnable or "")
-        return (match.group(1), match.group(2)) if match else None
+        if not match:
+            return []
+        return [(fault, tool) for fault in match.group(1).split() for tool in match.group(2).split()]
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        """The test servers a not-runnable block holds for: the one its mark names, or all of them."""
+        match = _SERVER.search(self.not_runnable or "")
+        if not match:
+            return SERVER_KINDS
+        if match.group(1) not in SERVER_KINDS:
+            raise ValueError(f"{self.where}: unknown server {match.group(1)!r}; use one of {SERVER_KINDS}")
+        return (match.group(1),)
 
     @property
     def sample(self) -> str | None:

@@ -1,4 +1,4 @@
-"""The stage the blocks run on (PKI, nginx, proxy, tools) and the runner that executes one block.
+"""The stage the blocks run on (PKI, one test server, proxy, tools) and the runner that executes one block.
 
 The harness also plays Nuvy: whenever a page has written `nuvy-client.csr` and no newer
 `nuvy-client.crt` exists, it signs the CSR with the test client CA, as Nuvy does in step 5.
@@ -22,7 +22,6 @@ from tests.pki import key_pem
 
 from . import mapping
 from .blocks import SHELL_LANGUAGES, CodeBlock
-from .nginx import NginxServer
 from .pki import (
     TestPki,
     issue_client_certificate,
@@ -31,6 +30,7 @@ from .pki import (
     sign_csr,
     write_private,
 )
+from .servers import TestServer
 
 BLOCK_TIMEOUT_SECONDS = 120
 CLIENT_SUBJECT = "/C=BR/O=Example Client/OU=QA/CN=example-client"
@@ -49,15 +49,21 @@ class Fault(StrEnum):
 @dataclass(frozen=True)
 class Stage:
     pki: TestPki
-    nginx: NginxServer
+    server: TestServer
     proxy_port: int
+    node_port: int   # the TCP forwarder to the server, for Node.js
     tools_dir: Path
     home: Path
+    go_dir: Path
+
+    @property
+    def kind(self) -> str:
+        return self.server.kind
 
     def environment(self, server_trust: Path | None = None) -> dict[str, str]:
         return mapping.tool_environment(
-            tools_dir=self.tools_dir, home=self.home, proxy_port=self.proxy_port,
-            nginx_port=self.nginx.port, server_trust=server_trust or self.pki.server_ca_file,
+            tools_dir=self.tools_dir, home=self.home, proxy_port=self.proxy_port, node_port=self.node_port,
+            server_trust=server_trust or self.pki.server_ca_file, go_dir=self.go_dir,
         )
 
 
@@ -67,6 +73,7 @@ class BlockRun:
     returncode: int
     output: str
     written_file: str | None = None
+    server: str = ""
 
     @property
     def ok(self) -> bool:
@@ -149,6 +156,8 @@ def _command_for(block: CodeBlock) -> Sequence[str] | None:
         return [shutil.which("python3") or "python3", "-c", block.text]
     if block.language == "javascript":
         return ["node", "-e", block.text]
+    if block.language == "powershell":
+        return ["bash", "-euo", "pipefail", "-c", mapping.powershell_as_bash(block.text, block.where)]
     return None
 
 
@@ -175,10 +184,11 @@ def run_block(block: CodeBlock, workdir: Path, env: dict[str, str]) -> BlockRun:
 
 
 def _line_matches(expected: str, output_lines: list[str]) -> bool:
-    # A single word ("404") must be a whole line, so it cannot match inside a port number or a date;
-    # a phrase may be part of a longer line (curl and Python wrap messages in their own prefixes).
+    # A single word ("404") must be a whole line, so it cannot match inside a port number or a date, or
+    # start a line as an error code does ("ERR_SSL_...: message"); a phrase may be part of a longer line
+    # (curl and Python wrap messages in their own prefixes).
     if " " not in expected:
-        return expected in output_lines
+        return expected in output_lines or any(line.startswith(f"{expected}:") for line in output_lines)
     return any(expected in line for line in output_lines)
 
 

@@ -4,38 +4,53 @@ The samples in docs/ run unchanged. What differs between a user's machine and th
 decided here, and only here:
 
 Hosts
-    `qa.mtls.nuvy.ai:443` and `mtls.nuvy.ai:443` resolve to the local nginx (127.0.0.1:<free port>).
-    - curl, Python requests and Java reach them through a local HTTP CONNECT proxy given in the standard
-      proxy settings (`https_proxy` / `HTTPS_PROXY`, `-Dhttps.proxyHost` in `JDK_JAVA_OPTIONS`).
+    `qa.mtls.nuvy.ai:443` and `mtls.nuvy.ai:443` resolve to the test server of the run: the load
+    balancer (HAProxy) or nginx, both on 127.0.0.1:<free port> (see servers.py).
+    - curl, Python requests, Go and Java reach them through a local HTTP CONNECT proxy given in the
+      standard proxy settings (`https_proxy` / `HTTPS_PROXY`, `-Dhttps.proxyHost` in `JDK_JAVA_OPTIONS`).
     - `openssl s_client` gets `-proxy` added by a wrapper named `openssl` that comes first on PATH;
       every other openssl command passes through untouched.
-    - Node.js loads a preload (`NODE_OPTIONS=--require`) that points `tls.connect` at the local port.
+    - Node.js loads a preload (`NODE_OPTIONS=--require`) that points `tls.connect` at a local TCP
+      forwarder to the server (Node has no proxy setting).
     Inside the tunnel the TLS session still uses the real name, so SNI and hostname checks stay on:
     the test server certificate has both real names as SANs.
 
 Files (put into each page's working directory under the names the guide uses)
     nuvy-ca.crt      the test client CA: what "Nuvy" uses to check the client certificate (step 1).
-    server-ca.crt    the test server CA: what signed the API's TLS certificate.
+    server-ca.crt    the public test root CA: the root of the API's TLS certificate chain.
     nuvy-client.crt  issued by the harness from nuvy-client.csr, playing Nuvy in step 5.
     Except on the pages in PUBLISHED_CA_PAGES (the download page): there, the commands check the CA
     file the site publishes, so nuvy-ca.crt is the CA of the environment named by the block's tab.
 
 The system trust store (what users get when a sample leaves the server CA out)
-    is the test server CA, given through `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE` and
-    `NODE_EXTRA_CA_CERTS`.
+    is the public test root CA, "Test Public Root CA", given through `CURL_CA_BUNDLE`,
+    `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE` (OpenSSL, Python and Go read it) and `NODE_EXTRA_CA_CERTS`.
+    The servers send their certificate with the issuing CA, so the clients build the chain to that root
+    as they do to a public CA. Never nuvy-ca.crt: the samples are tested with the trust a user has.
+
+Windows
+    PowerShell is not on the test machine. A `powershell` block that holds only native commands
+    (`openssl`, `curl.exe`) runs under bash after the rewrites in `powershell_as_bash` ($env:NAME,
+    backtick line ends, NUL); `curl.exe` is Debian's curl (OpenSSL, not Windows' Schannel). A block with
+    anything else (cmdlets, variables) must be marked not runnable with its reason.
+
+Go
+    `go run` builds with the standard library only: GOPROXY=off (no module download), GOFLAGS empty,
+    GOCACHE and GOPATH in the session's temporary directory.
 
 Side effects of the tunnel that users never see are hidden
     `$HOME/.curlrc` (a private HOME) holds `suppress-connect-headers`, and Java's launcher notice
     "Picked up JDK_JAVA_OPTIONS" is simply extra output that no expectation depends on.
 
 Secrets the guide reads from the environment
-    `NUVY_P12_PASSWORD`: the PKCS#12 password of the Java steps.
+    `NUVY_P12_PASSWORD`: the PKCS#12 password of the Java and Windows steps.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 REAL_HOSTS = ("qa.mtls.nuvy.ai", "mtls.nuvy.ai")
@@ -83,9 +98,9 @@ tls.connect = function (...args) {
 """
 
 
-def routes(nginx_port: int) -> dict[str, tuple[str, int]]:
-    """"host:443" -> the local nginx, for every real host name."""
-    return {f"{host}:{REAL_PORT}": ("127.0.0.1", nginx_port) for host in REAL_HOSTS}
+def routes(port: int) -> dict[str, tuple[str, int]]:
+    """"host:443" -> a local port (the test server, or the forwarder to it), for every real host name."""
+    return {f"{host}:{REAL_PORT}": ("127.0.0.1", port) for host in REAL_HOSTS}
 
 
 def write_tools(tools_dir: Path, home: Path, proxy_port: int) -> None:
@@ -98,10 +113,14 @@ def write_tools(tools_dir: Path, home: Path, proxy_port: int) -> None:
     wrapper.write_text(_OPENSSL_WRAPPER.format(proxy=f"127.0.0.1:{proxy_port}"))
     wrapper.chmod(0o755)
     (tools_dir / "nuvy-hosts.cjs").write_text(_NODE_PRELOAD)
+    # Windows ships curl as curl.exe; the PowerShell blocks call it by that name.
+    curl_exe = tools_dir / "curl.exe"
+    if not curl_exe.exists():
+        curl_exe.symlink_to("/usr/bin/curl")
 
 
 def tool_environment(
-    *, tools_dir: Path, home: Path, proxy_port: int, nginx_port: int, server_trust: Path,
+    *, tools_dir: Path, home: Path, proxy_port: int, node_port: int, server_trust: Path, go_dir: Path,
 ) -> dict[str, str]:
     """The environment every block runs in; `server_trust` plays the system trust store."""
     proxy = f"http://127.0.0.1:{proxy_port}"
@@ -120,12 +139,40 @@ def tool_environment(
         "SSL_CERT_FILE": trust,
         "NODE_EXTRA_CA_CERTS": trust,
         "NODE_OPTIONS": f"--require {tools_dir / 'nuvy-hosts.cjs'}",
-        "NUVY_TEST_ROUTES": json.dumps(routes(nginx_port)),
+        "NUVY_TEST_ROUTES": json.dumps(routes(node_port)),
         "JDK_JAVA_OPTIONS": f"-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort={proxy_port}",
         P12_PASSWORD_VARIABLE: P12_PASSWORD,
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GOFLAGS": "",
+        "GOTOOLCHAIN": "local",
+        "GOCACHE": str(go_dir / "cache"),
+        "GOPATH": str(go_dir / "path"),
     }
     # Python must find the same interpreter and packages the tests run with.
     for name in ("VIRTUAL_ENV", "PYTHONPATH"):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
+
+
+_NATIVE_COMMANDS = ("openssl", "curl.exe")
+
+
+def powershell_as_bash(text: str, where: str) -> str:
+    """The bash form of a PowerShell block made only of native commands; ValueError for anything else."""
+    script = re.sub(r"`[ \t]*$", lambda _: "\\", text, flags=re.MULTILINE)  # backtick line end -> backslash
+    script = re.sub(r"\$env:(\w+)", r"${\1}", script)
+    script = re.sub(r"(?<=\s)NUL(?=\s|$)", "/dev/null", script)
+    continued = False
+    for line in script.splitlines():
+        command = line.strip()
+        runs = command and not command.startswith("#") and not continued
+        if runs and command.split()[0] not in _NATIVE_COMMANDS:
+            raise ValueError(
+                f"{where}: this PowerShell block runs `{command.split()[0]}`, which is not a native "
+                f"command the suite can run ({', '.join(_NATIVE_COMMANDS)}); mark it "
+                "<!-- not-runnable: REASON -->"
+            )
+        continued = command.endswith("\\")
+    return script

@@ -24,7 +24,8 @@ def run_page(
     for block in blocks:
         if block.not_runnable is not None:
             account.marked.add(block.where)
-            _check_expected_output(block, previous, result)
+            if stage.kind in block.servers:
+                _check_expected_output(block, previous, result)
             continue
         play_nuvy(stage, workdir)
         if page in mapping.PUBLISHED_CA_PAGES:
@@ -34,13 +35,16 @@ def run_page(
         except ValueError as error:  # A block in a language nobody runs: the account test reports it.
             result.problems.append(str(error))
             continue
+        run.server = stage.kind
         result.runs.append(run)
         if run.written_file:
             written[run.written_file] = block
             continue
         previous = run
         if not run.ok:
-            result.problems.append(f"{block.where}: exited with {run.returncode}; output:\n{run.output}")
+            result.problems.append(
+                f"{block.where}: against {stage.kind}, exited with {run.returncode}; output:\n{run.output}"
+            )
             continue
         account.executed.add(block.where)
         if block.language in SHELL_LANGUAGES:
@@ -70,6 +74,7 @@ def _check_expected_output(block: CodeBlock, previous: BlockRun | None, result: 
     missing = missing_lines(block.text, previous.output)
     if missing:
         result.problems.append(
-            f"{block.where}: the output of {previous.block.where} lacks {missing}; "
+            f"{block.where}: against {previous.server}, the output of {previous.block.where} "
+            f"lacks {missing}; "
             f"it printed:\n{previous.output}"
         )

@@ -1,4 +1,9 @@
-"""The test PKI, made at run time: a server CA for nginx, the Nuvy-like client CA, and a foreign CA.
+"""The test PKI, made at run time: the API's public server chain, the Nuvy-like client CA, a foreign CA.
+
+The API's TLS certificate comes from a chain of its own that stands for the public CA of the real host:
+"Test Public Root CA" -> "Test Public Issuing CA" -> the server certificate. Both test servers send the
+leaf and the issuing CA, as public hosts do; the test clients trust the root only through what plays
+their system trust store (see mapping.py), never through nuvy-ca.crt.
 
 Nothing here is committed as a key: every key is generated in memory once per test session and written
 only into pytest's temporary directories.
@@ -104,7 +109,8 @@ class TestPki:
     __test__ = False  # Not a test class, despite the name pytest looks for.
 
     root: Path
-    server_ca: Authority
+    server_ca: Authority        # the public root the clients' trust store holds
+    server_issuing_ca: Authority  # the intermediate that signs the API's certificate
     client_ca: Authority
     other_ca: Authority
     now: dt.datetime
@@ -129,12 +135,26 @@ class TestPki:
     def server_key_file(self) -> Path:
         return self.root / "server.key.pem"
 
+    @property
+    def server_chain_file(self) -> Path:
+        """The server certificate followed by its issuing CA, as a public host sends it."""
+        return self.root / "server-chain.pem"
+
+    @property
+    def server_bundle_file(self) -> Path:
+        """Chain and key in one file, the form HAProxy's `crt` takes."""
+        return self.root / "server-bundle.pem"
+
 
 def build_pki(root: Path, now: dt.datetime) -> TestPki:
     root.mkdir(parents=True, exist_ok=True)
+    public_root = make_ca("Test Public Root CA", rsa_key("server-ca"), now)
     pki = TestPki(
         root=root,
-        server_ca=make_ca("Test API Server CA", rsa_key("server-ca"), now),
+        server_ca=public_root,
+        server_issuing_ca=make_ca(
+            "Test Public Issuing CA", rsa_key("server-issuing-ca"), now, issuer=public_root,
+        ),
         # The real Nuvy CA is RSA 4096; the test CA matches it so the validator sees the same profile.
         client_ca=make_ca("Nuvy Test Client CA", rsa_key("client-ca", 4096), now),
         other_ca=make_ca("Some Other CA", rsa_key("other-ca"), now),
@@ -144,6 +164,9 @@ def build_pki(root: Path, now: dt.datetime) -> TestPki:
     pki.client_ca_file.write_text(pki.client_ca.pem)
     pki.other_ca_file.write_text(pki.other_ca.pem)
     server_key = rsa_key("server")
-    pki.server_cert_file.write_bytes(issue_server_certificate(pki.server_ca, server_key, now))
+    server_cert = issue_server_certificate(pki.server_issuing_ca, server_key, now)
+    pki.server_cert_file.write_bytes(server_cert)
+    pki.server_chain_file.write_text(server_cert.decode() + pki.server_issuing_ca.pem)
     write_private(pki.server_key_file, test_pki.key_pem(server_key))
+    write_private(pki.server_bundle_file, pki.server_chain_file.read_text() + test_pki.key_pem(server_key))
     return pki

@@ -1,4 +1,4 @@
-"""Every fenced block under docs/ is run against the local nginx, or is marked not runnable with a reason."""
+"""Every fenced block under docs/ runs against each test server, or is marked not runnable with a reason."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .blocks import CodeBlock, collect
 from .conftest import DOCS
 from .harness import PageRun, Stage
 from .pages import run_page
-from .report import ACCOUNT
+from .report import COVERAGE
 
 pytestmark = pytest.mark.guide
 
@@ -19,16 +19,18 @@ BLOCKS = collect(DOCS) if DOCS.is_dir() else []
 PAGES: dict[str, list[CodeBlock]] = defaultdict(list)
 for _block in BLOCKS:
     PAGES[_block.page].append(_block)
-ACCOUNT.total = len(BLOCKS)
+COVERAGE.total = len(BLOCKS)
 
-_RUNS: dict[str, PageRun] = {}
+_RUNS: dict[tuple[str, str], PageRun] = {}
 
 
 def _page_run(stage: Stage, page: str, tmp_root: Path) -> PageRun:
-    # Each page runs once per session; the account test reuses the results of the page tests.
-    if page not in _RUNS:
-        _RUNS[page] = run_page(stage, page, PAGES[page], tmp_root / page.replace("/", "_"), ACCOUNT)
-    return _RUNS[page]
+    # Each page runs once per server and session; the account test reuses the results of the page tests.
+    key = (stage.kind, page)
+    if key not in _RUNS:
+        workdir = tmp_root / stage.kind / page.replace("/", "_")
+        _RUNS[key] = run_page(stage, page, PAGES[page], workdir, COVERAGE.account(stage.kind))
+    return _RUNS[key]
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +48,13 @@ def test_every_block_is_run_or_marked(stage: Stage, pages_root: Path) -> None:
     assert BLOCKS, f"no fenced code blocks found under {DOCS}"
     for page in PAGES:
         _page_run(stage, page, pages_root)
-    unaccounted = [b.where for b in BLOCKS if b.where not in ACCOUNT.executed | ACCOUNT.marked]
+    account = COVERAGE.account(stage.kind)
+    unaccounted = [b.where for b in BLOCKS if b.where not in account.executed | account.marked]
     assert not unaccounted, (
-        f"{ACCOUNT.summary()}; these blocks were neither run successfully nor marked not runnable: "
-        f"{unaccounted}"
+        f"against {stage.kind}: {account.summary()}; these blocks were neither run successfully nor marked "
+        f"not runnable: {unaccounted}"
     )
     for block in BLOCKS:
         if block.not_runnable is not None:
             assert block.not_runnable.strip(), f"{block.where}: the not-runnable mark needs a reason"
+            assert block.servers, block.where  # an unknown server name raises here

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from . import mapping
 from .blocks import parse_page
 from .harness import Stage, missing_lines
 from .pages import run_page
@@ -58,6 +59,8 @@ def test_a_single_word_must_be_a_whole_line_and_a_phrase_may_be_part_of_one() ->
     assert missing_lines("404\n", "x\n404\n") == []
     assert missing_lines("key values mismatch\n", "Error: x509::key values mismatch (here)\n") == []
     assert missing_lines("key values mismatch\n", "key mismatch\n") == ["key values mismatch"]
+    assert missing_lines("ERR_X\n", "ERR_X: it failed\n") == []
+    assert missing_lines("ERR_X\n", "ERR_XY: it failed\n") == ["ERR_X"]
 
 
 def _run(stage: Stage, tmp_path: Path, markdown: str) -> tuple[list[str], BlockAccount]:
@@ -83,14 +86,16 @@ def test_an_expected_output_that_does_not_come_back_fails(stage: Stage, tmp_path
         "<!-- not-runnable: expected output -->\n```text\nnuvy-client.crt: FAIL\n```\n",
     )
     assert len(problems) == 1
-    assert problems[0].startswith("docs/t.md:6: the output of docs/t.md:1 lacks ['nuvy-client.crt: FAIL']")
+    assert problems[0].startswith(
+        f"docs/t.md:6: against {stage.kind}, the output of docs/t.md:1 lacks ['nuvy-client.crt: FAIL']"
+    )
     assert account.summary() == "executed 1 of 2 code blocks; 1 marked not runnable"
 
 
 def test_a_failing_command_and_a_file_never_run_are_reported(stage: Stage, tmp_path: Path) -> None:
     markdown = '```python title="a.py"\nprint(1)\n```\n\n```bash\nfalse\n```\n'
     problems, account = _run(stage, tmp_path, markdown)
-    assert problems[0].startswith("docs/t.md:5: exited with 1")
+    assert problems[0].startswith(f"docs/t.md:5: against {stage.kind}, exited with 1")
     assert problems[1] == "docs/t.md:1: the file a.py is written but no later block of the page runs it"
     assert not account.executed
 
@@ -100,3 +105,12 @@ def test_a_file_block_counts_once_a_later_command_runs_it(stage: Stage, tmp_path
     problems, account = _run(stage, tmp_path, markdown)
     assert problems == []
     assert account.executed == {"docs/t.md:1", "docs/t.md:5"}
+
+
+def test_a_powershell_block_of_native_commands_runs_under_bash_and_anything_else_is_refused() -> None:
+    script = mapping.powershell_as_bash(
+        'curl.exe --cert "a.pfx:$env:NUVY_P12_PASSWORD" `\n  --output NUL https://x/\n', "docs/t.md:1",
+    )
+    assert script == 'curl.exe --cert "a.pfx:${NUVY_P12_PASSWORD}" \\\n  --output /dev/null https://x/\n'
+    with pytest.raises(ValueError, match=r"docs/t\.md:1: this PowerShell block runs `Invoke-WebRequest`"):
+        mapping.powershell_as_bash("openssl version\nInvoke-WebRequest -Uri https://x/\n", "docs/t.md:1")

@@ -39,8 +39,14 @@ def _java(env: Mapping[str, str]) -> str:
     return f"Java {match.group(1) if match else text}"
 
 
+def _go(env: Mapping[str, str]) -> str:
+    # "go version go1.19.8 linux/amd64" -> "Go 1.19.8"
+    match = re.search(r"go version go(\S+)", _first_line(["go", "version"], env))
+    return f"Go {match.group(1) if match else '?'}"
+
+
 _PROBES: dict[str, Callable[[Mapping[str, str]], str]] = {
-    "curl": _curl, "OpenSSL": _openssl, "Python": _python, "Node.js": _node, "Java": _java,
+    "curl": _curl, "OpenSSL": _openssl, "Python": _python, "Node.js": _node, "Java": _java, "Go": _go,
 }
 
 
