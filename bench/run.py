@@ -1,6 +1,6 @@
 """`nox -s bench`: the validator page against stock Pyodide and a pure-JS decoder, in one run.
 
-    python bench/run.py --site site [--runs 5] [--out bench/results.json] [--docs docs/deployment.md]
+    python bench/run.py --site site [--runs 5] [--out bench/results.json] [--docs operators/benchmarks.md]
                         [--before <an earlier build of the site>]
 
 With ``--before``, the validator page of an earlier build is measured in the same run as page "before", and
@@ -253,7 +253,7 @@ PAGE_TITLES = {
 
 
 def markdown_table(results: dict[str, Any]) -> str:
-    """The results as the Markdown block docs/deployment.md shows between its bench markers."""
+    """The results as the Markdown block operators/benchmarks.md shows between its bench markers."""
     machine = results["machine"]
     lines = [
         f"Measured {results['date']} on {machine['nproc']} cores ({machine['cpu']}), Chromium "
@@ -303,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5; the median is kept)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="scratch directory (git-ignored)")
-    parser.add_argument("--docs", type=Path, default=None, help="also write the table into this page")
+    parser.add_argument(
+        "--docs", type=Path, default=None, help="also write the table into this page: operators/benchmarks.md"
+    )
     parser.add_argument("--pages", default="", help="comma-separated subset, e.g. validator,stock (debug)")
     parser.add_argument("--before", type=Path, default=None, help="an earlier build to compare")
     args = parser.parse_args(argv)

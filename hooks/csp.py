@@ -1,4 +1,5 @@
-"""Content-Security-Policy for every page, as a <meta> and as a `_headers` file for the host.
+"""Content-Security-Policy for every page, as a <meta> and as a `_headers` file for the host, with the
+headers only a host can send: frame-ancestors, Permissions-Policy.
 
 Material emits a few small inline scripts; instead of allowing every inline script we allow exactly
 those, by hash. JSON data blocks (`type="application/json"`) are never executed, so they need no hash.
@@ -72,6 +73,54 @@ def policy(script_hashes: Iterable[str]) -> str:
     return "; ".join(directives)
 
 
+# Directives that only a header can set: browsers ignore them in a <meta> policy (and say so in the console).
+# Without frame-ancestors any site could frame the validator and dress it up (clickjacking).
+HEADER_ONLY_DIRECTIVES = ("frame-ancestors 'none'",)
+
+
+def header_policy(script_hashes: Iterable[str]) -> str:
+    """The policy the host sends as a header: the <meta> policy plus the header-only directives."""
+    return "; ".join([policy(script_hashes), *HEADER_ONLY_DIRECTIVES])
+
+
+# Powerful browser features the site never uses, denied to every page and to anything it could embed.
+# clipboard-write stays allowed: the code blocks' copy button needs it. Each name is one Chromium knows:
+# it warns on every page about a name it does not (bluetooth and web-share, on Linux), which
+# tests/site/test_browser_csp.py treats as a failure.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
+
+
+def permissions_policy() -> str:
+    """`Permissions-Policy` that gives no origin, this one included, any feature in DENIED_FEATURES."""
+    return ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
 class MissingHeadError(ValueError):
     """The page has no <head>, so the policy cannot be placed before everything else."""
 
@@ -95,7 +144,10 @@ def headers_file(script_hashes: Iterable[str]) -> str:
     """`_headers` in the Netlify / Cloudflare Pages format."""
     lines = [
         "/*",
-        f"  Content-Security-Policy: {policy(script_hashes)}",
+        f"  Content-Security-Policy: {header_policy(script_hashes)}",
+        f"  Permissions-Policy: {permissions_policy()}",
+        # The same as frame-ancestors 'none', for browsers that predate it.
+        "  X-Frame-Options: DENY",
         "  X-Content-Type-Options: nosniff",
         "  Referrer-Policy: no-referrer",
         "  Cross-Origin-Opener-Policy: same-origin",

@@ -38,6 +38,9 @@ class CaEnvironment:
     serial: str  # colon-separated uppercase hex, as the validator page shows it
     not_before: dt.datetime
     not_after: dt.datetime
+    # The fingerprint Nuvy publishes for this environment's CA (openssl form), or None if it publishes none
+    # yet. Only a release build requires the file to match it (hooks/release.py).
+    published_sha256: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -57,6 +60,21 @@ def normalise_pin(pin: str) -> str:
 
 
 _REQUIRED_KEYS = ("id", "name", "ca", "host")
+_SHA256_HEX_DIGITS = 64
+
+
+def _published_fingerprint(index: int, entry: Mapping[str, Any]) -> str | None:
+    """`published_sha256` in the openssl form; None when absent or null (Nuvy publishes none yet)."""
+    value = entry.get("published_sha256")
+    if value is None:
+        return None
+    hex_only = str(value).replace(":", "").replace(" ", "")
+    if len(hex_only) != _SHA256_HEX_DIGITS or any(c not in "0123456789abcdefABCDEF" for c in hex_only):
+        raise CaConfigError(
+            f"mkdocs.yml: extra.environments[{index}].published_sha256 {value!r} is not a SHA-256 "
+            "fingerprint (64 hex digits, colons allowed); copy it exactly as Nuvy publishes it, or write null"
+        )
+    return normalise_pin(hex_only)
 
 
 def _entry_problem(index: int, entry: object) -> str | None:
@@ -130,7 +148,9 @@ def _expiry_guard(certificate: x509.Certificate, entry: Mapping[str, Any], now: 
 GUARDS: tuple[Guard, ...] = (_pin_guard, _ca_guard, _expiry_guard)
 
 
-def load_environment(entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime) -> CaEnvironment:
+def load_environment(
+    entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime, published_sha256: str | None = None
+) -> CaEnvironment:
     shown = f"docs/{entry['ca']}"
     certificate = _read_certificate(docs_dir / str(entry["ca"]), shown)
     for guard in GUARDS:
@@ -150,6 +170,7 @@ def load_environment(entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime)
         serial=str(facts["serial"]),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
+        published_sha256=published_sha256,
     )
 
 
@@ -172,14 +193,16 @@ def load_environments(raw: object, docs_dir: Path, now: dt.datetime) -> tuple[Ca
     """Validate `extra.environments` and every CA it names; raise CaConfigError on the first problem."""
     if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
         raise CaConfigError(
-            "mkdocs.yml: extra.environments must be a non-empty list of {id, name, ca, host, sha256?}"
+            "mkdocs.yml: extra.environments must be a non-empty list of "
+            "{id, name, ca, host, sha256?, published_sha256?}"
         )
     environments = []
     for index, entry in enumerate(raw):
         problem = _entry_problem(index, entry)
         if problem:
             raise CaConfigError(f"mkdocs.yml: {problem}")
-        environments.append(load_environment(entry, docs_dir, now))
+        published = _published_fingerprint(index, entry)
+        environments.append(load_environment(entry, docs_dir, now, published))
     ids = [environment.id for environment in environments]
     if len(set(ids)) != len(ids):
         raise CaConfigError(f"mkdocs.yml: extra.environments has duplicate ids {ids}; make each id unique")

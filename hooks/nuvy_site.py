@@ -5,6 +5,7 @@ it, imported as `hooks.<module>` so that names such as `runtime` cannot collide 
 modules; the project root is put on sys.path for that. Each event only wires the modules together:
 
 - hooks.environments: read `extra.environments`, fingerprint each CA, fail on bad CAs;
+- hooks.release: with NUVY_RELEASE=1, fail unless every CA is the one Nuvy publishes;
 - hooks.guards: fail when a private key would be published;
 - hooks.runtime: vendored Pyodide and the validator bundle, checked by hash;
 - hooks.pages: the download section and the validator's JSON data;
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if sys.path[:1] != [_PROJECT_ROOT]:
     sys.path.insert(0, _PROJECT_ROOT)
 
-from hooks import a11y, csp, guards, pages  # noqa: E402 - needs the path set above.
+from hooks import a11y, csp, guards, pages, release  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
 from hooks.runtime import RuntimePlan, VendorError, check_bundle_pin, load_pins, plan_runtime  # noqa: E402
 
@@ -66,17 +68,24 @@ def on_pre_build(config: Any) -> None:
         raise PluginError(guards.private_key_message(leaked))
     try:
         loaded = load_environments(config.extra.get("environments"), docs_dir, dt.datetime.now(dt.UTC))
+        if release.is_release(os.environ):
+            release.check_release(loaded)
         # The bundle's pin is checked last, in on_post_build, so a guard on the pages reports first.
         plan = plan_runtime(root, check_pin=False)
-    except (CaConfigError, VendorError) as error:
+    except (CaConfigError, release.ReleaseError, VendorError) as error:
         raise PluginError(str(error)) from error
     _CURRENT["build"] = _Build(root, docs_dir, loaded, plan, pages.input_limits())
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    environments = _build().environments
+    try:
+        markdown = pages.with_demo_notice(markdown, environments)
+    except pages.PageDataError as error:
+        raise PluginError(f"docs/{page.file.src_uri}: {error}") from error
     if pages.DOWNLOADS_MARKER not in markdown:
         return markdown
-    section = pages.downloads_markdown(_build().environments, page.url)
+    section = pages.downloads_markdown(environments, page.url)
     return markdown.replace(pages.DOWNLOADS_MARKER, section)
 
 

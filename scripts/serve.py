@@ -3,9 +3,10 @@
     python scripts/serve.py --root site --port 8000 [--log access.jsonl]
 
 The production host applies `_headers` (Netlify / Cloudflare Pages format); this server applies the
-same file, so the Content-Security-Policy is enforced as a real header on pages and on workers during
-development and tests. Every request is recorded (method, path, query, headers such as Referer) so
-tests can prove what the browser did and did not send.
+same file, so the Content-Security-Policy (with its header-only frame-ancestors), the Permissions-Policy
+and the other headers are enforced as real headers on pages and on workers during development and tests.
+Every request is recorded (method, path, query, headers such as Referer) so tests can prove what the
+browser did and did not send.
 
 Tests import it as `scripts.serve` (scripts/ is a package) with the project root on sys.path:
 

@@ -1,7 +1,7 @@
 """The benchmark's arithmetic: ratios to the baselines, the before/after comparison and the docs table.
 
 The bench itself drives a browser for minutes and asserts no time; these tests only pin what it computes
-from the figures it measured, so a wrong ratio cannot reach results.json or docs/deployment.md.
+from the figures it measured, so a wrong ratio cannot reach results.json or operators/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -95,6 +95,21 @@ def test_docs_table_marks_each_target(before: bool) -> None:
     assert "| `warm_ready_ratio` | 0.2 | ≤ 0.15 (not met) |" in table
     assert ("`cold_ready_after_vs_before`: 0.8" in table) is before
     assert ("validator page, earlier build" in table) is before
+
+
+def test_docs_table_is_written_into_the_operators_benchmarks_page(tmp_path: Path) -> None:
+    # bench/run.py --docs operators/benchmarks.md: the page moved out of the site's docs/ (operators only).
+    page = BENCH.parent / "operators" / "benchmarks.md"
+    assert page.is_file(), "operators/benchmarks.md is where `bench/run.py --docs` writes the table"
+    original = page.read_text(encoding="utf-8")
+    copy = tmp_path / "benchmarks.md"
+    copy.write_text(original, encoding="utf-8")
+    results = _results(PAGES)
+    run.write_docs(copy, results)
+    written = copy.read_text(encoding="utf-8")
+    before, _, rest = original.partition(run.DOCS_START)
+    _, _, after = rest.partition(run.DOCS_END)
+    assert written == f"{before}{run.DOCS_START}\n{run.markdown_table(results)}\n{run.DOCS_END}{after}"
 
 
 def _floor_page(cold: float, warm: float) -> dict[str, Any]:

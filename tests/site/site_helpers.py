@@ -38,9 +38,15 @@ class BuildResult:
     site: Path
 
 
-def run_build(project: Path, site: Path | None = None) -> BuildResult:
-    """Run `mkdocs build --strict` on a project directory in a fresh process."""
+def run_build(project: Path, site: Path | None = None, *, nuvy_release: str | None = None) -> BuildResult:
+    """Run `mkdocs build --strict` on a project directory in a fresh process.
+
+    NUVY_RELEASE is set to `nuvy_release` ("1": a release build), or unset whatever the calling shell has.
+    """
     site = site or project / "site"
+    environ = {name: value for name, value in os.environ.items() if name != "NUVY_RELEASE"}
+    if nuvy_release is not None:
+        environ["NUVY_RELEASE"] = nuvy_release
     completed = subprocess.run(
         [
             sys.executable,
@@ -58,7 +64,7 @@ def run_build(project: Path, site: Path | None = None) -> BuildResult:
         text=True,
         timeout=180,
         check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site)
 
@@ -79,7 +85,7 @@ def make_project_copy(target: Path) -> Path:
     for page in NAV_PAGES:
         path = target / "docs" / page
         if not path.exists():
-            marker = "<!-- nuvy:data -->\n" if page == "validator.md" else ""
+            marker = "<!-- nuvy:demo-notice -->\n\n<!-- nuvy:data -->\n" if page == "validator.md" else ""
             path.write_text(f"# {page}\n\nPlaceholder for the site tests.\n\n{marker}", encoding="utf-8")
     (target / "node_modules").mkdir(exist_ok=True)
     (target / "node_modules" / "pyodide").symlink_to(ROOT / "node_modules" / "pyodide")

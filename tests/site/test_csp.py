@@ -66,6 +66,29 @@ def test_no_unsafe_script_sources_and_every_inline_script_is_hashed(built_site: 
         assert set(hashes) <= set(sources), page
 
 
+def test_frame_ancestors_is_sent_as_a_header_only(built_site: Path) -> None:
+    # Browsers ignore frame-ancestors in a <meta> policy and log an error about it: only the header sets it.
+    for page in _pages(built_site):
+        match = META.search(page.read_text(encoding="utf-8"))
+        assert match, page
+        assert "frame-ancestors" not in match.group(1), f"{page}: frame-ancestors in the <meta> policy"
+    assert "; frame-ancestors 'none'\n" in (built_site / "_headers").read_text(encoding="utf-8")
+
+
+def test_header_policy_is_the_meta_policy_plus_frame_ancestors() -> None:
+    hashes = ["'sha256-AvyuiL0SD1mVY3NNxR+V2uo+lhk6RMFrytWmRt6CrJQ='"]
+    assert csp.header_policy(hashes) == csp.policy(hashes) + "; frame-ancestors 'none'"
+
+
+def test_permissions_policy_denies_unused_features_but_not_the_clipboard() -> None:
+    features = dict(item.split("=", 1) for item in csp.permissions_policy().split(", "))
+    assert features, "no Permissions-Policy"
+    assert set(features.values()) == {"()"}, "a feature is allowed to some origin"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "fullscreen"):
+        assert feature in features, feature
+    assert "clipboard-write" not in features, "the code blocks' copy button needs clipboard-write"
+
+
 def test_json_data_blocks_are_not_hashed() -> None:
     page = '<script id="x" type="application/json">{"a":1}</script><script>run()</script>'
     assert len(csp.inline_script_hashes(page)) == 1
@@ -82,6 +105,8 @@ def test_headers_file_carries_the_union_of_hashes(built_site: Path) -> None:
         union |= set(csp.inline_script_hashes(page.read_text(encoding="utf-8")))
     assert union <= set(_script_src(policy.group(1)))
     for header in (
+        f"Permissions-Policy: {csp.permissions_policy()}",
+        "X-Frame-Options: DENY",
         "X-Content-Type-Options: nosniff",
         "Referrer-Policy: no-referrer",
         "Cross-Origin-Opener-Policy: same-origin",

@@ -1,10 +1,11 @@
-"""No page of the site stores anything in the browser, whatever the visitor does (docs/privacy.md).
+"""No page of the site stores anything in the browser but the validator's runtime snapshot (docs/privacy.md).
 
 One Chromium tab visits every built page and does what a visitor can do there: switch a content tab,
 search, let the system switch between light and dark, and, on the validator page, wait for the runtime
 and check a sample. After each page, localStorage, sessionStorage, IndexedDB and cookies of the site's
-origin must be empty. Material would store the palette choice and the linked tab there;
-overrides/main.html is what stops it.
+origin must be empty, Cache Storage must hold no cache but the snapshot's, and no service worker may be
+registered. Material would store the palette choice and the linked tab there; overrides/main.html is what
+stops it. What the snapshot holds and how big it is: tests/site/test_privacy.py and tests/e2e.
 """
 
 from __future__ import annotations
@@ -22,14 +23,25 @@ pytestmark = pytest.mark.e2e
 VALIDATOR_READY_TIMEOUT_MS = 60_000
 SCHEMES = {"light": "default", "dark": "slate"}
 
-_STORAGE_SCRIPT = """async () => ({
+# The one cache the validator's worker keeps (site_assets/worker.js, SNAPSHOT_CACHE).
+SNAPSHOT_CACHE = "nuvy-runtime-snapshots"
+_STORAGE_SCRIPT = """async (snapshotCache) => ({
   localStorage: Object.entries(localStorage),
   sessionStorage: Object.entries(sessionStorage),
   indexedDB: (await indexedDB.databases()).map((db) => db.name),
   cookie: document.cookie,
+  otherCaches: (await caches.keys()).filter((name) => name !== snapshotCache),
+  serviceWorkers: (await navigator.serviceWorker.getRegistrations()).map((worker) => worker.scope),
 })"""
 
-EMPTY = {"localStorage": [], "sessionStorage": [], "indexedDB": [], "cookie": ""}
+EMPTY = {
+    "localStorage": [],
+    "sessionStorage": [],
+    "indexedDB": [],
+    "cookie": "",
+    "otherCaches": [],
+    "serviceWorkers": [],
+}
 
 
 def _page_paths(site: Path) -> list[str]:
@@ -39,7 +51,7 @@ def _page_paths(site: Path) -> list[str]:
 
 
 def _stored(page: Page) -> dict[str, Any]:
-    return dict(page.evaluate(_STORAGE_SCRIPT))
+    return dict(page.evaluate(_STORAGE_SCRIPT, SNAPSHOT_CACHE))
 
 
 def _wait_for_scheme(page: Page, scheme: str) -> None:

@@ -49,6 +49,29 @@ def test_every_response_carries_the_site_headers(
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+# Features the portal never uses; a page that is framed or compromised must not get them either.
+NEVER_USED = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "display-capture")
+
+
+@pytest.mark.parametrize("path", ["", "validator/", "assets/nuvy/worker.js", "no-such-page/"])
+def test_live_response_forbids_framing_and_denies_unused_features(
+    server: tuple[SiteServer, str, Path], path: str
+) -> None:
+    """What the server actually sends, the 404 page included: a host header is the only way to set these."""
+    _, base_url, _ = server
+    response = requests.get(base_url + path, timeout=10)
+    directives = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
+    assert "frame-ancestors 'none'" in directives, f"/{path}: any site could frame it: {directives}"
+    assert response.headers["X-Frame-Options"] == "DENY", f"/{path}"
+    features = dict(
+        item.strip().split("=", 1) for item in response.headers["Permissions-Policy"].split(",")
+    )
+    for feature in NEVER_USED:
+        assert features.get(feature) == "()", f"/{path}: Permissions-Policy does not deny {feature}"
+    # The code blocks' copy button writes to the clipboard.
+    assert "clipboard-write" not in features, f"/{path}: the copy button would stop working"
+
+
 @pytest.mark.parametrize(
     ("path", "mime", "immutable"),
     [
