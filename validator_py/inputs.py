@@ -166,10 +166,21 @@ def _split_text(text: str) -> list[Blob]:
         origin = f"PEM block {index} ({label})"
         kind = _PEM_KINDS.get(label)
         if kind is None:
+            # A private key under a label we do not take (PUBLIC KEY, a typo) is still a private key: say so,
+            # rather than call it unsupported, or worse, a public key.
+            _refuse_key_in_unknown_block(body, origin)
             hint = _UNSUPPORTED_HINTS.get(label, f"The validator does not take '{label}' blocks.")
             raise InputError("unsupported", f"{origin}: {hint} {WHAT_TO_PASTE}")
         blobs.append(Blob(der=_decode_base64(body, origin), kind=kind, origin=origin))
     return blobs
+
+
+def _refuse_key_in_unknown_block(body: str, origin: str) -> None:
+    try:
+        der = _decode_base64(body, origin)
+    except InputError:
+        return  # Not a readable body: the block is refused as unsupported anyway.
+    refuse_private_key_der(der)
 
 
 def _decode_base64(body: str, origin: str) -> bytes:

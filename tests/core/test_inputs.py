@@ -270,3 +270,14 @@ def test_environment_ca_errors_name_the_environment(pki: NuvyPKI, leaf: mk.Issue
 def test_input_error_codes_are_fixed() -> None:
     with pytest.raises(ValueError, match="unknown InputError code"):
         InputError("bogus", "x")
+
+
+@pytest.mark.parametrize("label", ["PUBLIC KEY", "FOO", "RSA PUBLIC KEY"])
+def test_a_private_key_under_an_unknown_label_is_refused_as_a_key(label: str) -> None:
+    der = mk.private_key("ec256", 3).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    body = base64.b64encode(der).decode()
+    with pytest.raises(InputError, match="This is a private key") as caught:
+        validate(f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n", [], selected="", at=mk.NOW)
+    assert caught.value.code == "private_key"
