@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -21,9 +22,20 @@ PYODIDE_PYTHON = "3.14"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
+# The fonts the pages are drawn with, keyed by a file that proves the package is installed. mkdocs.yml has
+# `theme.font: false`, so Material's system font stack applies: its Helvetica/Arial resolve to Liberation
+# Sans, and code (and the validator's status symbols) to DejaVu. Debian's chromium only recommends
+# fonts-liberation, which --no-install-recommends skips; without it text falls back to the wider DejaVu
+# Sans, and tables that fit elsewhere scroll. tests/site/test_fonts.py checks what Chromium really uses.
+FONT_PACKAGES = {
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf": "fonts-liberation",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf": "fonts-dejavu-core",
+}
+BROWSER_PACKAGES = {"/usr/bin/chromium": "chromium", **FONT_PACKAGES}
+
 # Debian packages the tests drive, keyed by the binary that proves they are installed.
 SYSTEM_PACKAGES = {
-    "/usr/bin/chromium": "chromium",
+    **BROWSER_PACKAGES,
     "/usr/sbin/nginx": "nginx-light",
     "/usr/bin/curl": "curl",
     "/usr/bin/openssl": "openssl",
@@ -32,22 +44,25 @@ SYSTEM_PACKAGES = {
     "/usr/bin/java": "openjdk-17-jdk-headless",
     "/usr/bin/keytool": "openjdk-17-jdk-headless",
 }
+NODE_PACKAGES = {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"}
 
 
 def _ensure_system_packages(session: nox.Session, binaries: dict[str, str]) -> None:
     missing = sorted({pkg for binary, pkg in binaries.items() if not Path(binary).exists()})
     if not missing:
         return
-    if os.geteuid() != 0:
+    # As root apt-get runs directly; otherwise through sudo, which asks for the password if it needs one.
+    sudo = shutil.which("sudo")
+    if os.geteuid() != 0 and sudo is None:
         session.error(
             f"Missing Debian packages {missing}; "
-            f"install them with: sudo apt-get install -y {' '.join(missing)}"
+            f"install them as root with: apt-get install -y {' '.join(missing)}"
         )
-    env = {"DEBIAN_FRONTEND": "noninteractive"}
-    session.run("apt-get", "update", "-qq", external=True, env=env)
-    session.run(
-        "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env
-    )
+    prefix = [] if os.geteuid() == 0 else [str(sudo)]
+    # sudo does not pass the environment on, so the variable goes on the command line.
+    apt = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
+    session.run(*apt, "update", "-qq", external=True)
+    session.run(*apt, "install", "-y", "-qq", "--no-install-recommends", *missing, external=True)
 
 
 def _ensure_node_modules(session: nox.Session) -> None:
@@ -76,7 +91,7 @@ def _build_site(session: nox.Session) -> None:
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the static site into site/."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
+    _ensure_system_packages(session, NODE_PACKAGES)
     session.install("-e", ".[site]")
     _build_site(session)
 
@@ -84,7 +99,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Build the site and serve it on http://127.0.0.1:8000 with the production headers."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
+    _ensure_system_packages(session, NODE_PACKAGES)
     session.install("-e", ".[site]")
     _build_site(session)
     port = session.posargs[0] if session.posargs else "8000"
@@ -104,7 +119,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def pin(session: nox.Session) -> None:
     """Rebuild the validator bundle and pin its SHA-256 (hooks/vendor-hashes.json) after a reviewed change."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
+    _ensure_system_packages(session, NODE_PACKAGES)
     session.install("-e", ".[site]")
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
@@ -123,7 +138,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure the validator page against stock Pyodide and a pure-JS baseline; writes bench/results.json."""
-    _ensure_system_packages(session, {"/usr/bin/chromium": "chromium", "/usr/bin/node": "nodejs"})
+    _ensure_system_packages(session, {**BROWSER_PACKAGES, **NODE_PACKAGES})
     session.install("-e", ".[site,test]")
     _build_site(session)
     session.run("python", "bench/run.py", "--site", str(SITE_DIR), *session.posargs)
@@ -134,3 +149,13 @@ def clean(session: nox.Session) -> None:
     """Remove build outputs."""
     for path in (SITE_DIR, ROOT / "build"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@nox.session(python=False)
+def fresh(session: nox.Session) -> None:
+    """As root: run the README's two lines on a new Debian 12 root, the test line twice (scripts/fresh.py).
+
+    Takes about an hour (debootstrap, every install, two full test runs), so .ci/run does not run it.
+    """
+    _ensure_system_packages(session, {"/usr/sbin/debootstrap": "debootstrap", "/usr/bin/git": "git"})
+    session.run(sys.executable, "scripts/fresh.py", *session.posargs, external=True)
