@@ -37,6 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "fresh"
 SUITE = "bookworm"
+# Debian 12's python3: the oldest Python pyproject.toml's requires-python admits, so the root proves that
+# every pin installs on it (tests/fresh/test_fresh.py keeps the two in step).
+OLDEST_PYTHON = "3.11.2"
 # A stock Debian 12 machine that has cloned the project: python3 and git, nothing for Python packaging.
 INCLUDE = ("python3", "git", "ca-certificates")
 PROJECT_IN_ROOT = "/root/nuvy-portal"
@@ -455,30 +458,52 @@ def _python_in_root(root: Path) -> str:
     return result.stdout.strip() or result.stderr.strip()
 
 
+def prepare_root(project: Path, root: Path) -> None:
+    """Build the root, carry over what reaches the registries, check its Python, clone HEAD into it."""
+    sources = debian_sources(host_apt_sources())
+    archive = mirror(sources)
+    print(f"fresh: Debian {SUITE} from {archive} into {root}", flush=True)
+    build_root(root, archive, sources)
+    carried = carry_over(root)
+    variables = ", ".join(registry_environment(os.environ)) or "none"
+    print(f"fresh: carried over {', '.join(carried)}; variables {variables}", flush=True)
+    python = _python_in_root(root)
+    if python != f"Python {OLDEST_PYTHON}":
+        raise FreshError(
+            f"the root's python3 is {python!r}, not {OLDEST_PYTHON}, the oldest Python that pyproject.toml "
+            "admits; the check would not prove the pins install on it"
+        )
+    head = clone_head(root, project)
+    print(f"fresh: {head[:12]} cloned into {PROJECT_IN_ROOT}; {python}", flush=True)
+
+
+def verdict(results: Sequence[tuple[int, list[str]]], logs: Path) -> list[str]:
+    """What is wrong with the test runs: one that is not green, or runs that counted differently."""
+    problems = []
+    counted = [pytest_counts(summary) for _, summary in results]
+    for run, ((code, _), counts) in enumerate(zip(results, counted, strict=True), start=1):
+        if code != 0 or not green(counts):
+            log = logs / f"test-{run}.log"
+            problems.append(f"test run {run} was not green (exit {code}, {counts}); read {log}")
+    if any(counts != counted[0] for counts in counted):
+        problems.append(f"the runs counted differently: {counted}")
+    return problems
+
+
 def check(project: Path, work: Path, runs: int, keep: bool) -> int:
     if os.geteuid() != 0:
         raise FreshError("needs root (debootstrap, mount, chroot); run it as root")
     commands = readme_commands((project / "README.md").read_text(encoding="utf-8"))
-    all_sources = host_apt_sources()
-    sources = debian_sources(all_sources)
-    archive = mirror(sources)
+    environment = registry_environment(os.environ)
     root = work / "root"
     logs = work / "logs"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
-    environment = registry_environment(os.environ)
-    print(f"fresh: Debian {SUITE} from {archive} into {root}", flush=True)
-    build_root(root, archive, sources)
-    carried = carry_over(root)
-    variables = ", ".join(environment) or "none"
-    print(f"fresh: carried over {', '.join(carried)}; variables {variables}", flush=True)
-    head = clone_head(root, project)
-    print(f"fresh: {head[:12]} cloned into {PROJECT_IN_ROOT}; {_python_in_root(root)}", flush=True)
+    prepare_root(project, root)
     results: list[tuple[int, list[str]]] = []
     with mounted(root):
         print(f"fresh: serve line: {commands.serve}", flush=True)
-        serve_summary = run_serve(root, commands.serve, environment, logs / "serve.log")
-        for line in serve_summary:
+        for line in run_serve(root, commands.serve, environment, logs / "serve.log"):
             print(f"fresh: serve: {line}", flush=True)
         for run in range(1, runs + 1):
             print(f"fresh: test line, run {run} of {runs}: {commands.test}", flush=True)
@@ -487,25 +512,18 @@ def check(project: Path, work: Path, runs: int, keep: bool) -> int:
                 print(f"fresh: test run {run}: {line}", flush=True)
             print(f"fresh: test run {run}: exit {code}", flush=True)
             results.append((code, summary))
-    problems = []
-    for run, (code, summary) in enumerate(results, start=1):
-        counts = pytest_counts(summary)
-        if code != 0 or not green(counts):
-            log = logs / f"test-{run}.log"
-            problems.append(f"test run {run} was not green (exit {code}, {counts}); read {log}")
-    counted = [pytest_counts(summary) for _, summary in results]
-    if any(counts != counted[0] for counts in counted):
-        problems.append(f"the runs counted differently: {counted}")
+    problems = verdict(results, logs)
     if not keep:
         if _mounted_under(root):
             problems.append(f"{root} was kept: something is still mounted there")
         else:
             shutil.rmtree(root, ignore_errors=True)
+    for problem in problems:
+        print(f"fresh: FAILED: {problem}", file=sys.stderr, flush=True)
     if problems:
-        for problem in problems:
-            print(f"fresh: FAILED: {problem}", file=sys.stderr, flush=True)
         return 1
-    print(f"fresh: OK: {runs} test runs green with the same counts {counted[0]}", flush=True)
+    counts = pytest_counts(results[0][1])
+    print(f"fresh: OK: {runs} test runs green with the same counts {counts}", flush=True)
     return 0
 
 
