@@ -175,7 +175,8 @@ def clean(session: nox.Session) -> None:
 def fresh(session: nox.Session) -> None:
     """As root: run the README's two lines on a new Debian 12 root, the test line twice (scripts/fresh.py).
 
-    Takes about an hour (debootstrap, every install, two full test runs), so .ci/run does not run it.
+    Takes a quarter of an hour or more (debootstrap, every install, two full test runs), so .ci/run does
+    not run it.
     """
     _ensure_system_packages(session, {"/usr/sbin/debootstrap": "debootstrap", "/usr/bin/git": "git"})
     session.run(sys.executable, "scripts/fresh.py", *session.posargs, external=True)

@@ -80,7 +80,7 @@ def test_pages_are_drawn_with_the_installed_fonts(
             glyphs = drawn_fonts(page)
             unexpected = sorted(set(glyphs) - set(EXPECTED))
             if unexpected:
-                problems.append(f"/{path}: drawn with {unexpected}, which no package in FONT_PACKAGES provides")
+                problems.append(f"/{path}: drawn with {unexpected}; no package in FONT_PACKAGES provides it")
             missing = [f"{family} ({EXPECTED[family]})" for family in REQUIRED if not glyphs.get(family)]
             if missing:
                 problems.append(f"/{path}: not drawn with {missing}; is the package installed? ({glyphs})")
