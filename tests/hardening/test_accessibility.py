@@ -262,6 +262,45 @@ def test_scroll_regions_follow_the_window_width(browser: Browser, served_site: s
         context.close()
 
 
+# The attributes scroll-regions.js sets on a region, for the element with this id.
+REGION = (
+    "(id) => ['tabindex', 'role', 'aria-label']"
+    ".map((name) => document.getElementById(id).getAttribute(name))"
+)
+
+
+@pytest.mark.e2e
+def test_a_box_of_the_report_that_scrolls_is_reachable_while_it_scrolls(
+    browser: Browser, served_site: str
+) -> None:
+    """Nothing in today's report scrolls sideways; anything that ever does is handled like a table."""
+    context = browser.new_context(viewport={"width": WIDTHS["390px"], "height": HEIGHT})
+    page = context.new_page()
+    try:
+        page.goto(served_site + "/validator/")
+        # Through the CSSOM, which the CSP allows (it refuses style attributes).
+        page.evaluate(
+            """() => {
+              const box = document.createElement("div");
+              box.id = "nuvy-test-wide";
+              box.style.overflowX = "auto";
+              const wide = document.createElement("div");
+              wide.style.width = "3000px";
+              wide.textContent = "a long value";
+              box.append(wide);
+              document.getElementById("nuvy-result").append(box);
+            }"""
+        )
+        settle(page)
+        marked = page.evaluate(REGION, "nuvy-test-wide")
+        assert marked == ["0", "region", "Validator report, scrolls sideways"]
+        page.evaluate("() => { document.querySelector('#nuvy-test-wide > div').style.width = '10px'; }")
+        settle(page)
+        assert page.evaluate(REGION, "nuvy-test-wide") == [None, None, None]
+    finally:
+        context.close()
+
+
 def _tab_until(page: Page, predicate: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
