@@ -46,6 +46,9 @@ SYSTEM_PACKAGES = {
     "/usr/bin/openssl": "openssl",
     "/usr/bin/java": "openjdk-17-jdk-headless",
     "/usr/bin/keytool": "openjdk-17-jdk-headless",
+    # The guide suite's load-balancer-like server (verify required, refusal in the handshake) and Go sample.
+    "/usr/sbin/haproxy": "haproxy",
+    "/usr/bin/go": "golang-go",
 }
 
 
@@ -188,3 +191,10 @@ def fresh(session: nox.Session) -> None:
     """
     _ensure_system_packages(session, {"/usr/sbin/debootstrap": "debootstrap", "/usr/bin/git": "git"})
     session.run(sys.executable, "scripts/fresh.py", *session.posargs, external=True)
+
+
+@nox.session
+def mutate(session: nox.Session) -> None:
+    """Mutation testing of validator_py (mutmut 3); fails on a survivor not in tests/mutation_survivors.md."""
+    session.install("-e", ".[test]", "mutmut==3.8.1")
+    session.run("python", "scripts/mutate.py", *session.posargs)
