@@ -9,7 +9,8 @@ modules; the project root is put on sys.path for that. Each event only wires the
 - hooks.guards: fail when a private key would be published;
 - hooks.runtime: vendored Pyodide and the validator bundle, checked by hash;
 - hooks.pages: the download section and the validator's JSON data;
-- hooks.csp: the Content-Security-Policy meta and `_headers`.
+- hooks.csp: the Content-Security-Policy meta and `_headers`;
+- hooks.wheel: the command-line validator's wheel, from the sources the browser bundle pins.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if sys.path[:1] != [_PROJECT_ROOT]:
 from hooks import a11y, csp, guards, pages, release  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
 from hooks.runtime import RuntimePlan, VendorError, check_bundle_pin, load_pins, plan_runtime  # noqa: E402
+from hooks.wheel import Wheel, WheelError, build_wheel, with_wheel  # noqa: E402
 
 # Directories whose files end up on the site and so must never hold a private key.
 PUBLISHED_DIRS = ("docs", "site_assets")
@@ -47,6 +49,7 @@ class _Build:
     environments: tuple[CaEnvironment, ...]
     runtime: RuntimePlan
     limits: dict[str, int]
+    wheel: Wheel
     script_hashes: set[str] = field(default_factory=set)
 
 
@@ -72,9 +75,10 @@ def on_pre_build(config: Any) -> None:
             release.check_release(loaded)
         # The bundle's pin is checked last, in on_post_build, so a guard on the pages reports first.
         plan = plan_runtime(root, check_pin=False)
-    except (CaConfigError, release.ReleaseError, VendorError) as error:
+        wheel = build_wheel(root)
+    except (CaConfigError, release.ReleaseError, VendorError, WheelError) as error:
         raise PluginError(str(error)) from error
-    _CURRENT["build"] = _Build(root, docs_dir, loaded, plan, pages.input_limits())
+    _CURRENT["build"] = _Build(root, docs_dir, loaded, plan, pages.input_limits(), wheel)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -83,6 +87,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = pages.with_demo_notice(markdown, environments)
     except pages.PageDataError as error:
         raise PluginError(f"docs/{page.file.src_uri}: {error}") from error
+    markdown = with_wheel(markdown, _build().wheel, page.url)
     if pages.DOWNLOADS_MARKER not in markdown:
         return markdown
     section = pages.downloads_markdown(environments, page.url)
@@ -139,6 +144,9 @@ def on_post_build(config: Any) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(build.docs_dir / environment.ca_path, target)
     build.runtime.write(site_dir)
+    wheel_path = site_dir / build.wheel.site_path
+    wheel_path.parent.mkdir(parents=True, exist_ok=True)
+    wheel_path.write_bytes(build.wheel.data)
     _copy_site_assets(build.root, site_dir)
     summary = [
         {"id": env.id, "name": env.name, "host": env.host, "ca_pem": env.ca_pem, "sha256": env.sha256}

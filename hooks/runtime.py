@@ -155,7 +155,7 @@ def _wheel_sources(root: Path, pins: dict[str, dict[str, str]]) -> dict[str, byt
     return sources
 
 
-def _validator_sources(root: Path) -> dict[str, bytes]:
+def validator_sources(root: Path) -> dict[str, bytes]:
     package = root / "validator_py"
     sources = {
         path.relative_to(root).as_posix(): path.read_bytes()
@@ -222,14 +222,14 @@ def _run_builder(root: Path, wheel: Path, out: Path) -> tuple[bytes, dict[str, A
 def _built(root: Path, pins: dict[str, dict[str, str]]) -> tuple[bytes, dict[str, Any]]:
     """The precompiled stdlib with asn1crypto (pinned wheel) and validator_py, and what it was built from."""
     wheel_sources = _wheel_sources(root, pins)  # Checks every pinned wheel before anything is built from it.
-    validator_sources = _validator_sources(root)
+    own_sources = validator_sources(root)
     _check_worker_abi(root)
     wheels = [root / WHEEL_DIR / name for name in sorted(pins["wheels"]) if name.startswith("asn1crypto-")]
     if not wheels:
         raise VendorError(f"{PIN_FILE}: no asn1crypto wheel is pinned; the validator needs asn1crypto")
     with tempfile.TemporaryDirectory(prefix="nuvy-runtime-") as out:
         bundle, built = _run_builder(root, wheels[0], Path(out))
-    sources = wheel_sources | validator_sources
+    sources = wheel_sources | own_sources
     manifest = {
         "sha256": _sha256(bundle),
         "input_hash": str(built["input_hash"]),

@@ -1,7 +1,8 @@
 """``python -m validator_py check FILE... [--ca [LABEL=]FILE]... [--env LABEL] [--crl [LABEL=]FILE]
-[--csr FILE] [--at ISO-8601] [--warn-days N] [--json]``
+[--csr FILE] [--at ISO-8601] [--warn-days N] [--fail-on fail|warn] [--json]``
 
-Exit status: 0 pass or warn, 1 fail, 2 unusable input or arguments (message on stderr).
+Exit status: 0 pass or warn, 1 fail (or warn, with ``--fail-on warn``), 2 unusable input or arguments
+(message on stderr).
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--warn-days", type=int, default=Policy().warn_days, metavar="N",
                        help="warn when the certificate expires within N days (default: %(default)s)")
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    check.add_argument(
+        "--fail-on", choices=("fail", "warn"), default="fail",
+        help="exit 1 on this verdict or worse (warn: a cron job fails before the certificate expires)",
+    )
     return parser
 
 
@@ -183,4 +188,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         render_table(report, sys.stdout, colour)
-    return EXIT_FAIL if report.verdict is Status.FAIL else EXIT_OK
+    failing = {Status.FAIL} if args.fail_on == "fail" else {Status.FAIL, Status.WARN}
+    return EXIT_FAIL if report.verdict in failing else EXIT_OK

@@ -67,6 +67,17 @@ def test_warn_exits_zero(files: dict[str, Path], capsys: pytest.CaptureFixture[s
     assert (code, data["verdict"]) == (0, "warn")
 
 
+@pytest.mark.parametrize(("name", "fail_on", "code"), [
+    ("soon", "warn", 1), ("soon", "fail", 0), ("leaf", "warn", 0), ("expired", "warn", 1),
+])
+def test_fail_on_option(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], name: str, fail_on: str, code: int
+) -> None:
+    argv = (str(files[name]), "--ca", str(files["qa"]), "--at", AT, "--fail-on", fail_on)
+    exit_code, _ = run_json(capsys, *argv)
+    assert exit_code == code
+
+
 def test_warn_days_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     code, data = run_json(
         capsys, str(files["soon"]), "--ca", str(files["qa"]), "--at", AT, "--warn-days", "2"

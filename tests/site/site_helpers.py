@@ -18,13 +18,17 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("mkdocs.yml", "hooks", "docs", "site_assets", "validator_py", "scripts", "overrides")
+# pyproject.toml: the CLI wheel's name, version and dependencies come from it (hooks/wheel.py).
+COPIED = (
+    "mkdocs.yml", "pyproject.toml", "hooks", "docs", "site_assets", "validator_py", "scripts", "overrides",
+)
 NAV_PAGES = (
     "index.md",
     "quickstart.md",
     "guide.md",
     "download.md",
     "validator.md",
+    "cli.md",
     "troubleshooting.md",
     "partner-certificates.md",
     "privacy.md",
