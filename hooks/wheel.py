@@ -107,8 +107,10 @@ def download_markdown(wheel: Wheel, page_url: str) -> str:
     """The download line of the CLI page: the wheel, relative to the page, with its SHA-256."""
     depth = page_url.strip("/").count("/") + 1 if page_url.strip("/") else 0
     href = "../" * depth + wheel.site_path
+    # Raw HTML: a Markdown link to a file that is not a page would fail MkDocs' strict link check.
     return (
-        f'[Download `{wheel.filename}`]({href}){{ .md-button download="{wheel.filename}" }}\n\n'
+        f'<p><a class="md-button" href="{href}" download="{wheel.filename}">Download '
+        f"<code>{wheel.filename}</code></a></p>\n\n"
         f"SHA-256: `{wheel.sha256}`\n"
     )
 
