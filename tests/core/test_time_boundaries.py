@@ -150,14 +150,14 @@ NEXT_UPDATE = dt.datetime(2026, 5, 8, 6, 0, 0, tzinfo=dt.UTC)
 @pytest.mark.parametrize(
     ("at", "status", "message"),
     [
-        (THIS_UPDATE - SECOND, F, "The CRL was issued on 2026-05-01 06:00 UTC, after the time of the check "
-         "(2026-05-01 05:59 UTC). Check the clock of the machine, or the CRL."),
+        (THIS_UPDATE - SECOND, F, "The CRL of the QA CA (qa) was issued on 2026-05-01 06:00 UTC, after the "
+         "time of the check (2026-05-01 05:59 UTC); check the clock of the machine, or the CRL."),
         (THIS_UPDATE, P, CURRENT),
         (NEXT_UPDATE, P, CURRENT),
         (NEXT_UPDATE + HALF, P, CURRENT),
-        (NEXT_UPDATE + SECOND, W, "The CRL is out of date since 2026-05-08 06:00 UTC (issued 2026-05-01 "
-         "06:00 UTC): certificates revoked since then are not on it. Download the current CRL from the "
-         "CA (for Nuvy, the Download page) and check again."),
+        (NEXT_UPDATE + SECOND, W, "The CRL of the QA CA (qa) is out of date since 2026-05-08 06:00 UTC "
+         "(issued 2026-05-01 06:00 UTC): certificates revoked since then are not on it. Download the "
+         "current CRL from the CA (for Nuvy, the Download page) and check again."),
     ],
     ids=["this-1s", "this", "next", "next+0.5s", "next+1s"],
 )

@@ -197,14 +197,44 @@ def test_unreachable_scrollers_names_what_is_missing(browser: Browser) -> None:
     ], found
 
 
+# A table that cannot wrap: it scrolls at 390 px and fits at 2400 px. Wrapped as Material wraps tables.
+_WIDE_TABLE = """() => {
+  const wrap = document.createElement("div");
+  wrap.className = "md-typeset__scrollwrap";
+  const inner = document.createElement("div");
+  inner.className = "md-typeset__table";
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  const body = table.createTBody().insertRow();
+  for (const name of ["Check", "Rule", "Section"]) {
+    head.appendChild(document.createElement("th")).textContent = name;
+    body.insertCell().textContent = name.toLowerCase() + "_" + "x".repeat(14);
+  }
+  inner.appendChild(table);
+  wrap.appendChild(inner);
+  document.querySelector("article.md-content__inner").appendChild(wrap);
+}"""
+
+
 def _scrolling_table_page(page: Page, base_url: str, site: Path) -> str:
-    """The first page whose content has a table that scrolls sideways in the current window."""
+    """The first page whose content has a table that scrolls sideways in the current window.
+
+    When no page's own tables scroll at this width (they wrap, whatever the fonts), the first page gets
+    one that cannot wrap, added as Material wraps tables; scroll-regions.js must treat it the same.
+    """
     for path in site_pages(site):
         page.goto(base_url + path)
         settle(page)
         if page.locator(".md-typeset__scrollwrap[data-nuvy-scroll-region]").count():
             return path
-    raise AssertionError("no page has a table that scrolls at this width; the scroll-region tests need one")
+    path = site_pages(site)[0]
+    page.goto(base_url + path)
+    settle(page)
+    page.evaluate(_WIDE_TABLE)
+    settle(page)
+    marked = page.locator(".md-typeset__scrollwrap[data-nuvy-scroll-region]").count()
+    assert marked, "the wide table is not marked"
+    return path
 
 
 # The names of the regions scroll-regions.js has made focusable, in page order.

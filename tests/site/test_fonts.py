@@ -75,7 +75,7 @@ def test_pages_are_drawn_with_the_installed_fonts(
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems = []
     try:
-        for path in ("", "guide/", "download/", "deployment/", "troubleshooting/"):
+        for path in ("", "guide/", "download/", "cli/", "troubleshooting/"):
             page.goto(base_url + path, wait_until="load")
             glyphs = drawn_fonts(page)
             unexpected = sorted(set(glyphs) - set(EXPECTED))
