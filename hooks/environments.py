@@ -1,7 +1,9 @@
-"""The CA environments of `extra.environments`: load each CA file, describe it, and refuse bad ones.
+"""The CA environments of `extra.environments`: load each CA file (and CRL), describe it, refuse bad ones.
 
 A bad CA is a build error, not a warning: the download page and the validator would otherwise hand
-clients a file that cannot work (not a CA, expired) or one nobody approved (pin mismatch).
+clients a file that cannot work (not a CA, expired) or one nobody approved (pin mismatch). So is a bad
+CRL: one the environment's CA did not sign would make the validator distrust every certificate, and one
+past its nextUpdate would publish an out-of-date list of revoked certificates as the current one.
 """
 
 from __future__ import annotations
@@ -15,13 +17,37 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
 from validator_py import InputError
 from validator_py.details import describe_certificate
+from validator_py.pipeline import read as read_validator_input
+
+# The CA key types pyca/cryptography can check a CRL signature with.
+CRL_SIGNER_KEYS = (
+    rsa.RSAPublicKey,
+    dsa.DSAPublicKey,
+    ec.EllipticCurvePublicKey,
+    ed25519.Ed25519PublicKey,
+    ed448.Ed448PublicKey,
+)
 
 
 class CaConfigError(ValueError):
     """A configured environment or its CA file is wrong; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class CaCrl:
+    """The environment CA's CRL as the download page shows it and the validator page checks with it."""
+
+    path: str  # relative to docs/, as written in mkdocs.yml
+    pem: str
+    sha256: str  # fingerprint (of the DER), as `openssl crl -noout -fingerprint -sha256` prints it
+    this_update: dt.datetime
+    next_update: dt.datetime
+    number: int
+    revoked: int  # how many certificates it lists
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class CaEnvironment:
     # The fingerprint Nuvy publishes for this environment's CA (openssl form), or None if it publishes none
     # yet. Only a release build requires the file to match it (hooks/release.py).
     published_sha256: str | None = None
+    crl: CaCrl | None = None  # `crl:` in mkdocs.yml, if the environment has one
 
     @property
     def demo(self) -> bool:
@@ -148,6 +175,128 @@ def _expiry_guard(certificate: x509.Certificate, entry: Mapping[str, Any], now: 
 GUARDS: tuple[Guard, ...] = (_pin_guard, _ca_guard, _expiry_guard)
 
 
+def _read_crl(path: Path, shown: str, ca_shown: str) -> tuple[bytes, x509.CertificateRevocationList]:
+    if not path.is_file():
+        raise CaConfigError(
+            f"{shown}: CRL file not found; put the CA's current CRL there (for the demo CAs: run "
+            f"`python scripts/make_demo_pki.py`), or remove `crl:` from the environment of {ca_shown}"
+        )
+    data = path.read_bytes()
+    try:
+        if b"-----BEGIN" in data:
+            return data, x509.load_pem_x509_crl(data)
+        return data, x509.load_der_x509_crl(data)
+    except ValueError as error:
+        raise CaConfigError(
+            f"{shown}: not a readable CRL ({error}); replace it with the CA's current CRL in PEM"
+        ) from error
+
+
+# Each CRL guard returns a problem sentence or None; the build stops at the first problem.
+CrlGuard = Callable[[x509.CertificateRevocationList, x509.Certificate, str, dt.datetime], str | None]
+_CRL_FIX = "Publish the CRL that this CA issued, or fix `crl:` in mkdocs.yml"
+
+
+def _crl_issuer_guard(
+    crl: x509.CertificateRevocationList, ca: x509.Certificate, ca_shown: str, now: dt.datetime
+) -> str | None:
+    if crl.issuer == ca.subject:
+        return None
+    return (
+        f"was not issued by the environment's CA ({ca_shown}, {ca.subject.rfc4514_string()}): its "
+        f"issuer is {crl.issuer.rfc4514_string()}. {_CRL_FIX}"
+    )
+
+
+def _crl_signature_guard(
+    crl: x509.CertificateRevocationList, ca: x509.Certificate, ca_shown: str, now: dt.datetime
+) -> str | None:
+    key = ca.public_key()
+    if isinstance(key, CRL_SIGNER_KEYS) and crl.is_signature_valid(key):
+        return None
+    return (
+        f"was not signed by the environment's CA ({ca_shown}): its signature does not verify with that "
+        f"CA's key, although it names the CA as its issuer. {_CRL_FIX}"
+    )
+
+
+def _crl_dates_guard(
+    crl: x509.CertificateRevocationList, ca: x509.Certificate, ca_shown: str, now: dt.datetime
+) -> str | None:
+    next_update = crl.next_update_utc
+    if next_update is None:
+        return "has no nextUpdate, so nobody can tell whether it is current; publish a CRL with a nextUpdate"
+    if next_update <= now:
+        return (
+            f"is past its nextUpdate ({next_update.isoformat()}): certificates revoked since then are not on "
+            "it. Publish the CA's current CRL (for the demo CAs, whose keys are gone: run "
+            "`python scripts/make_demo_pki.py`, then update the sha256 pins and run `nox -s pin`)"
+        )
+    if crl.last_update_utc > now:
+        return (
+            f"is not valid yet (thisUpdate {crl.last_update_utc.isoformat()}); check the file and the clock"
+        )
+    return None
+
+
+def _crl_number_guard(
+    crl: x509.CertificateRevocationList, ca: x509.Certificate, ca_shown: str, now: dt.datetime
+) -> str | None:
+    try:
+        crl.extensions.get_extension_for_class(x509.CRLNumber)
+    except x509.ExtensionNotFound:
+        return (
+            "has no CRL number (RFC 5280 section 5.2.3), so the validator would refuse it; publish the "
+            "CA's CRL with its CRL number"
+        )
+    return None
+
+
+CRL_GUARDS: tuple[CrlGuard, ...] = (
+    _crl_issuer_guard,
+    _crl_signature_guard,
+    _crl_dates_guard,
+    _crl_number_guard,
+)
+
+
+def load_crl(
+    entry: Mapping[str, Any], docs_dir: Path, ca: x509.Certificate, now: dt.datetime
+) -> CaCrl | None:
+    """The environment's `crl:` file, read and checked against its CA; None when it has none."""
+    value = entry.get("crl")
+    if value is None:
+        return None
+    ca_shown = f"docs/{entry['ca']}"
+    if not isinstance(value, str) or not value:
+        raise CaConfigError(
+            f"mkdocs.yml: the `crl:` of environment '{entry['id']}' must be a file path relative to docs/"
+        )
+    shown = f"docs/{value}"
+    data, crl = _read_crl(docs_dir / value, shown, ca_shown)
+    for guard in CRL_GUARDS:
+        problem = guard(crl, ca, ca_shown, now)
+        if problem:
+            raise CaConfigError(f"{shown}: {problem}")
+    try:
+        parsed = read_validator_input(data)
+    except InputError as error:
+        raise CaConfigError(f"{shown}: the validator cannot read this CRL: {error}") from error
+    if len(parsed.crls) != 1 or parsed.certificates or parsed.csrs:
+        raise CaConfigError(f"{shown}: must hold exactly one CRL and nothing else")
+    next_update = crl.next_update_utc
+    assert next_update is not None  # _crl_problem refuses a CRL without one.
+    return CaCrl(
+        path=value,
+        pem=crl.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        sha256=colon_fingerprint(crl.public_bytes(serialization.Encoding.DER)),
+        this_update=crl.last_update_utc,
+        next_update=next_update,
+        number=crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number,
+        revoked=len(crl),
+    )
+
+
 def load_environment(
     entry: Mapping[str, Any], docs_dir: Path, now: dt.datetime, published_sha256: str | None = None
 ) -> CaEnvironment:
@@ -157,6 +306,7 @@ def load_environment(
         problem = guard(certificate, entry, now)
         if problem:
             raise CaConfigError(f"{shown}: {problem}")
+    crl = load_crl(entry, docs_dir, certificate, now)
     der = certificate.public_bytes(serialization.Encoding.DER)
     facts = _describe(der, shown)
     return CaEnvironment(
@@ -171,6 +321,7 @@ def load_environment(
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         published_sha256=published_sha256,
+        crl=crl,
     )
 
 
@@ -194,7 +345,7 @@ def load_environments(raw: object, docs_dir: Path, now: dt.datetime) -> tuple[Ca
     if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
         raise CaConfigError(
             "mkdocs.yml: extra.environments must be a non-empty list of "
-            "{id, name, ca, host, sha256?, published_sha256?}"
+            "{id, name, ca, host, sha256?, published_sha256?, crl?}"
         )
     environments = []
     for index, entry in enumerate(raw):

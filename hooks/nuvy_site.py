@@ -143,6 +143,9 @@ def on_post_build(config: Any) -> None:
         target = site_dir / pages.site_ca_path(environment)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(build.docs_dir / environment.ca_path, target)
+        if environment.crl is not None:
+            crl_target = site_dir / pages.site_crl_path(environment)
+            shutil.copyfile(build.docs_dir / environment.crl.path, crl_target)
     build.runtime.write(site_dir)
     wheel_path = site_dir / build.wheel.site_path
     wheel_path.parent.mkdir(parents=True, exist_ok=True)

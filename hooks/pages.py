@@ -35,6 +35,11 @@ def site_ca_path(environment: CaEnvironment) -> str:
     return f"ca/{environment.id}/nuvy-ca.crt"
 
 
+def site_crl_path(environment: CaEnvironment) -> str:
+    """Where the build copies the environment's CRL, relative to the site root (next to its CA)."""
+    return f"ca/{environment.id}/nuvy-ca.crl"
+
+
 def openssl_fingerprint_line(environment: CaEnvironment) -> str:
     # OpenSSL 3 prints the digest name in lower case ("sha256 Fingerprint="); 1.1.1 printed "SHA256".
     return f"sha256 Fingerprint={environment.sha256}"
@@ -120,7 +125,35 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
         "",
         "This file is the CA's **public** certificate: it contains no secret and is safe to share.",
     ]
-    return lines
+    return lines + _crl_section(environment, page_url)
+
+
+def _crl_section(environment: CaEnvironment, page_url: str) -> list[str]:
+    crl = environment.crl
+    if crl is None:
+        return []
+    href = get_relative_url(site_crl_path(environment), page_url)
+    return [
+        "",
+        f"**Revoked certificates.** `nuvy-ca.crl` is the {environment.name} CA's certificate revocation list "
+        "(CRL): the certificates Nuvy has revoked before they expire. Download it again after its next "
+        "update, and check your certificate against it as in "
+        "[step 9 of the guide](guide.md#9-rotation-and-revocation).",
+        "",
+        f'<a href="{href}" class="md-button" download="nuvy-ca.crl" data-environment="{environment.id}" '
+        f'data-file="crl">Download nuvy-ca.crl ({environment.name})</a>',
+        "",
+        "| Revocation list (CRL) | |",
+        "|---|---|",
+        f"| SHA-256 fingerprint | `{crl.sha256}` |",
+        f"| This update (issued) | {_when(crl.this_update)} |",
+        f"| Next update (valid until) | {_when(crl.next_update)} |",
+        f"| CRL number | {crl.number} |",
+        f"| Revoked certificates | {crl.revoked} |",
+        "",
+        "`openssl crl -in nuvy-ca.crl -noout -fingerprint -sha256` prints this fingerprint (OpenSSL 3 "
+        "labels it `SHA2-256 Fingerprint=`).",
+    ]
 
 
 def downloads_markdown(environments: Sequence[CaEnvironment], page_url: str) -> str:
@@ -153,12 +186,16 @@ def _sample(docs_dir: Path, name: str) -> str:
 def samples(environments: Sequence[CaEnvironment], docs_dir: Path) -> dict[str, str]:
     default = environments[0].id
     other = next((environment.id for environment in environments[1:]), default)
-    return {
+    found = {
         "valid": _sample(docs_dir, f"client-{default}.crt"),
         "other_env": _sample(docs_dir, f"client-{other}.crt"),
         "csr": _sample(docs_dir, "client.csr"),
         "chain": _sample(docs_dir, "partner-chain.pem"),
     }
+    # A certificate the default environment's CRL lists; without a CRL nothing could show it revoked.
+    if environments[0].crl is not None:
+        found["revoked"] = _sample(docs_dir, f"client-{default}-revoked.crt")
+    return found
 
 
 def page_data(
@@ -188,6 +225,8 @@ def page_data(
                 "not_before": environment.not_before.isoformat(),
                 "not_after": environment.not_after.isoformat(),
                 "demo": environment.demo,
+                # The browser entry (validator_py/browser.py) checks revocation against it.
+                **({"crl_pem": environment.crl.pem} if environment.crl is not None else {}),
             }
             for environment in environments
         ],

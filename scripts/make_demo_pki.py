@@ -1,8 +1,14 @@
-"""Generate the demo Nuvy CAs and the public sample files the validator page offers.
+"""Generate the demo Nuvy CAs, their CRLs and the public sample files the validator page offers.
 
 Every private key lives only in memory and is thrown away when the script ends: the outputs are
-public certificates and one CSR, safe to commit. Replace the demo CAs with the real ones before
-production (see docs/assets/ca/README.md).
+public certificates, one CSR and one CRL per CA, safe to commit. Since the CA keys are gone, a CRL
+can never be re-signed: to change a CRL, run the script again and commit the whole new demo PKI (then
+update the `sha256:` pins in mkdocs.yml and run `nox -s pin`). Replace the demo CAs and CRLs with the
+real ones before production (see docs/assets/ca/README.md).
+
+Each environment gets a CA, a valid client certificate, a revoked one, and a CRL that lists the revoked
+one. The CRL carries a CRL number (RFC 5280 section 5.2.3, the validator requires it) and an authority
+key identifier (section 5.2.1).
 
     python scripts/make_demo_pki.py            # writes docs/assets/ca/ and docs/assets/samples/
     python scripts/make_demo_pki.py --out DIR  # writes DIR/ca/ and DIR/samples/ instead
@@ -28,6 +34,12 @@ CA_KEY_BITS = 4096
 CLIENT_KEY_BITS = 2048
 CA_LIFETIME = dt.timedelta(days=3653)
 CLIENT_LIFETIME = dt.timedelta(days=1826)
+# A real CA publishes a new CRL every few days, each with a nextUpdate a week or so ahead. The demo CAs'
+# keys are thrown away, so their CRLs can never be renewed: each must last as long as the demo PKI it
+# belongs to. It lasts as long as the demo client certificates, so the build's stale-CRL guard and the
+# samples' expiry come due on the same day, and one run of this script renews all of them.
+CRL_LIFETIME = CLIENT_LIFETIME
+CRL_NUMBER = 1
 
 
 @dataclass(frozen=True)
@@ -127,12 +139,18 @@ def make_csr(subject: x509.Name) -> x509.CertificateSigningRequest:
     )
 
 
-def client_subject(ou: str) -> x509.Name:
+# The samples' subject: a demo client's own names, not the guide's placeholders (Example Client,
+# example-client), which the CSR pre-flight refuses as unedited.
+DEMO_CLIENT_ORGANIZATION = "Demo Client Ltda"
+DEMO_CLIENT_CN = "demo-client"
+
+
+def client_subject(ou: str, cn: str = DEMO_CLIENT_CN) -> x509.Name:
     return _name(
         (NameOID.COUNTRY_NAME, "BR"),
-        (NameOID.ORGANIZATION_NAME, "Example Client"),
+        (NameOID.ORGANIZATION_NAME, DEMO_CLIENT_ORGANIZATION),
         (NameOID.ORGANIZATIONAL_UNIT_NAME, ou),
-        (NameOID.COMMON_NAME, "example-client"),
+        (NameOID.COMMON_NAME, cn),
     )
 
 
@@ -144,7 +162,32 @@ def nuvy_demo_ca_subject(label: str) -> x509.Name:
     )
 
 
-def _pem(obj: x509.Certificate | x509.CertificateSigningRequest) -> bytes:
+def make_crl(
+    issuer: Issuer, revoked: Sequence[x509.Certificate], *, now: dt.datetime
+) -> x509.CertificateRevocationList:
+    """The CA's CRL: `revoked` listed with reason keyCompromise, number CRL_NUMBER, valid CRL_LIFETIME."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(now - dt.timedelta(minutes=5))
+        .next_update(now + CRL_LIFETIME)
+        .add_extension(x509.CRLNumber(CRL_NUMBER), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
+        )
+    )
+    for certificate in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.serial_number)
+            .revocation_date(now - dt.timedelta(minutes=5))
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build()
+        )
+    return builder.sign(issuer.key, hashes.SHA256())
+
+
+def _pem(obj: x509.Certificate | x509.CertificateSigningRequest | x509.CertificateRevocationList) -> bytes:
     return obj.public_bytes(serialization.Encoding.PEM)
 
 
@@ -153,8 +196,11 @@ def build_outputs(now: dt.datetime) -> dict[str, bytes]:
     outputs: dict[str, bytes] = {}
     for env_id, label, ou in (("qa", "QA", "QA"), ("production", "Production", "Production")):
         ca = make_ca(nuvy_demo_ca_subject(label), now=now, path_length=0)
+        revoked = make_client(client_subject(ou, f"{DEMO_CLIENT_CN}-revoked"), ca, now=now)
         outputs[f"ca/{env_id}/nuvy-ca.crt"] = _pem(ca.certificate)
+        outputs[f"ca/{env_id}/nuvy-ca.crl"] = _pem(make_crl(ca, [revoked], now=now))
         outputs[f"samples/client-{env_id}.crt"] = _pem(make_client(client_subject(ou), ca, now=now))
+        outputs[f"samples/client-{env_id}-revoked.crt"] = _pem(revoked)
     outputs["samples/client.csr"] = _pem(make_csr(client_subject("Production")))
     outputs["samples/partner-chain.pem"] = _partner_chain(now)
     return outputs

@@ -10,6 +10,7 @@ from .names import NameInfo
 from .policy import SUPPORTED_CURVES, Policy
 from .runner import NA, Check, F, Outcome, P, W
 from .signatures import SignatureAlgorithm
+from .subject_text import LEGACY_TYPES, openssl_subject, repaired, string_types
 
 NEW_KEY = (
     "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client.key 2048`, "
@@ -35,6 +36,59 @@ class HasSubject(Protocol):
 
     @property
     def subject(self) -> NameInfo: ...
+
+    @property
+    def der(self) -> bytes: ...  # the certificate or CSR, for the string types of its subject
+
+
+UTF8_CSR = "openssl req -new -utf8 -key nuvy-client.key -out nuvy-client.csr -subj"
+
+
+def subject_encoding(context: HasSubject, what: str) -> Outcome:
+    """A subject garbled by a missing -utf8, or stored in a string type software reads differently.
+
+    On a CSR it fails (Nuvy would sign the name as it is); on a certificate it warns (Nuvy has signed it).
+    """
+    attributes = context.subject.attributes
+    kinds = string_types(context.der, what)
+    garbled: list[str] = []
+    legacy: list[tuple[str, str]] = []
+    meant: list[tuple[str, str]] = []
+    for (short, value), kind in zip(attributes, kinds, strict=True):
+        fixed = repaired(value)
+        meant.append((short, fixed or value))
+        if fixed is not None:
+            garbled.append(f"{short} is {value!r}, which is {fixed!r} with each UTF-8 byte read as a letter")
+        if kind in LEGACY_TYPES and not value.isascii():
+            legacy.append((short, LEGACY_TYPES[kind]))
+    if not garbled and not legacy:
+        return P, "The subject's text is plain UTF-8, with no sign of a missing -utf8."
+    findings = []
+    if garbled:
+        findings.append(
+            f"{'; '.join(garbled)}: openssl req writes that when -subj has accented letters and -utf8 "
+            "is missing."
+        )
+    if legacy:
+        stored = "; ".join(
+            f"{' and '.join(short for short, named in legacy if named == kind)} "
+            f"{'are' if sum(named == kind for _, named in legacy) > 1 else 'is'} stored as a {kind}"
+            for kind in dict.fromkeys(named for _, named in legacy)
+        )
+        findings.append(
+            f"{stored}, which programs read in different ways (some refuse it); RFC 5280 asks for "
+            "UTF8String. Your openssl.cnf sets string_mask to something other than utf8only: set "
+            "string_mask = utf8only in its [req] section (OpenSSL's default)."
+        )
+    command = f'{UTF8_CSR} "{openssl_subject(tuple(meant))}"'
+    if what == "CSR":
+        fix = f"Nuvy would sign the name as it is. Make the CSR again with -utf8: {command}"
+    else:
+        fix = (
+            f"The CSR it was issued from had this mistake. Make a new CSR with -utf8 ({command}) and "
+            f"{REISSUE[0].lower()}{REISSUE[1:]} from it"
+        )
+    return (F if what == "CSR" else W), f"{' '.join(findings)} {fix}."
 
 
 def key_strength(key: PublicKey, policy: Policy, fix: str) -> Outcome:
@@ -157,11 +211,15 @@ def subject_checks(required: bool, what: str) -> list[Check[HasSubject]]:
 
         return Check(f"subject.{short.lower()}", f"Subject {short}", run)
 
+    def encoding(context: HasSubject) -> Outcome:
+        return subject_encoding(context, what)
+
     return [
         Check("subject.cn", "Subject CN", cn),
         field("C", "two-letter country code"),
         field("O", "company name"),
         field("OU", "environment, e.g. Production"),
+        Check("subject.encoding", "Subject text encoding", encoding),
     ]
 
 

@@ -64,6 +64,7 @@ def test_good_certificate_passes_every_check(pki: NuvyPKI) -> None:
         "profile": [
             "eku.client_auth", "ku.digital_signature", "ku.key_encipherment", "basic_constraints.not_ca",
             "key.strength", "signature.hash", "subject.cn", "subject.c", "subject.o", "subject.ou",
+            "subject.encoding",
         ],
     }
     assert [(c.group, c.id) for c in report.checks] == [

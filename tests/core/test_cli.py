@@ -20,7 +20,7 @@ AT = "2026-06-15T12:00:00Z"
 
 @pytest.fixture
 def files(pki: NuvyPKI, tmp_path: Path) -> dict[str, Path]:
-    csr = mk.make_csr(key_slot=21)
+    csr = mk.make_csr(key_slot=21, o="ACME Pagamentos", cn="acme-api")  # not the guide's placeholders
     out = {
         "qa": pki.qa.write_to(tmp_path, "qa"),
         "prod": pki.production.write_to(tmp_path, "prod"),

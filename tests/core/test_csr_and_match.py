@@ -20,9 +20,10 @@ def check_csr(p: NuvyPKI, data: str | bytes) -> Report:
 
 
 def test_good_csr(pki: NuvyPKI) -> None:
-    report = check_csr(pki, mk.make_csr().pem)
+    # A subject with real names: the guide's placeholders (tests.pki's defaults) fail subject.placeholder.
+    report = check_csr(pki, mk.make_csr(o="São João Pagamentos", cn="sjp-payments").pem)
     assert report.kind == "csr"
-    assert report.verdict is P
+    assert report.verdict is P, report.checks
     assert [c.id for c in report.checks] == [
         "csr.signature",
         "key.strength",
@@ -31,10 +32,12 @@ def test_good_csr(pki: NuvyPKI) -> None:
         "subject.c",
         "subject.o",
         "subject.ou",
+        "subject.encoding",
+        "subject.placeholder",
         "csr.not_ca",
     ]
-    assert report.details["subject_openssl"] == "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name"
-    assert report.details["subject"] == "CN=client-name,OU=Production,O=CLIENT_NAME,C=BR"
+    assert report.details["subject_openssl"] == "/C=BR/O=São João Pagamentos/OU=Production/CN=sjp-payments"
+    assert report.details["subject"] == "CN=sjp-payments,OU=Production,O=São João Pagamentos,C=BR"
 
 
 def _tampered(csr_der: bytes) -> bytes:

@@ -6,6 +6,7 @@ The harness also plays Nuvy: whenever a page has written `nuvy-client.csr` and n
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from tests.pki import key_pem
+from tests.pki import key_pem, make_crl
 
 from . import mapping
 from .blocks import SHELL_LANGUAGES, CodeBlock
@@ -122,6 +123,10 @@ def prepare_workdir(stage: Stage, workdir: Path, fault: Fault | None = None) -> 
     pki = stage.pki
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / mapping.CLIENT_CA_NAME).write_text(pki.client_ca.pem)
+    # Step 9 checks the certificate against the CA's current CRL (with a CRL number, RFC 5280 5.2.3).
+    crl = make_crl(pki.client_ca, [], number=1, last_update=pki.now - dt.timedelta(hours=1),
+                   next_update=pki.now + dt.timedelta(days=7))
+    (workdir / mapping.CLIENT_CRL_NAME).write_text(crl.pem)
     (workdir / mapping.SERVER_CA_NAME).write_text(pki.server_ca.pem)
     subject = x509.Name.from_rfc4514_string("CN=example-client,OU=QA,O=Example Client,C=BR")
     (workdir / mapping.CLIENT_CSR_NAME).write_bytes(_client_csr_pem(subject))

@@ -17,6 +17,7 @@ Hosts
 
 Files (put into each page's working directory under the names the guide uses)
     nuvy-ca.crt      the test client CA: what "Nuvy" uses to check the client certificate (step 1).
+    nuvy-ca.crl      the test client CA's current CRL (step 9); it revokes no certificate the pages use.
     server-ca.crt    the public test root CA: the root of the API's TLS certificate chain.
     nuvy-client.crt  issued by the harness from nuvy-client.csr, playing Nuvy in step 5.
     Except on the pages in PUBLISHED_CA_PAGES (the download page): there, the commands check the CA
@@ -57,6 +58,7 @@ REAL_HOSTS = ("qa.mtls.nuvy.ai", "mtls.nuvy.ai")
 REAL_PORT = 443
 
 CLIENT_CA_NAME = "nuvy-ca.crt"
+CLIENT_CRL_NAME = "nuvy-ca.crl"
 SERVER_CA_NAME = "server-ca.crt"
 CLIENT_CERT_NAME = "nuvy-client.crt"
 CLIENT_KEY_NAME = "nuvy-client.key"

@@ -67,8 +67,8 @@ def test_sample_client_has_the_step_5_profile(env_id: str) -> None:
     assert not usage.key_cert_sign
     assert not client.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert (
-        client.subject.rfc4514_string() == f"CN=example-client,OU={'QA' if env_id == 'qa' else 'Production'},"
-        "O=Example Client,C=BR"
+        client.subject.rfc4514_string() == f"CN=demo-client,OU={'QA' if env_id == 'qa' else 'Production'},"
+        "O=Demo Client Ltda,C=BR"
     )
 
 
@@ -96,7 +96,8 @@ def test_openssl_verifies_each_client_against_its_ca_only() -> None:
 def test_sample_csr_is_self_signed_with_the_step_3_subject() -> None:
     csr = x509.load_pem_x509_csr((ASSETS / "samples" / "client.csr").read_bytes())
     assert csr.is_signature_valid
-    assert csr.subject.rfc4514_string() == "CN=example-client,OU=Production,O=Example Client,C=BR"
+    # Not the guide's placeholders (Example Client, example-client): the pre-flight refuses those.
+    assert csr.subject.rfc4514_string() == "CN=demo-client,OU=Production,O=Demo Client Ltda,C=BR"
 
 
 def test_partner_chain_is_leaf_intermediate_root() -> None:
@@ -120,9 +121,13 @@ def test_generator_writes_only_public_files(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*") if path.is_file())
     assert written == [
+        "ca/production/nuvy-ca.crl",
         "ca/production/nuvy-ca.crt",
+        "ca/qa/nuvy-ca.crl",
         "ca/qa/nuvy-ca.crt",
+        "samples/client-production-revoked.crt",
         "samples/client-production.crt",
+        "samples/client-qa-revoked.crt",
         "samples/client-qa.crt",
         "samples/client.csr",
         "samples/partner-chain.pem",

@@ -51,6 +51,7 @@ def test_schema(data_page: tuple[Path, str, dict[str, Any]]) -> None:
         "not_before",
         "not_after",
         "demo",
+        "crl_pem",  # every environment of mkdocs.yml has a `crl:`
     }
     for env in data["environments"]:
         assert set(env) == keys
@@ -58,7 +59,7 @@ def test_schema(data_page: tuple[Path, str, dict[str, Any]]) -> None:
         assert re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", env["sha256"])
     assert set(data["runtime"]) == {"worker_url", "pyodide_url", "index_url", "bundle_url", "bundle_sha256"}
     assert data["runtime"]["index_url"].endswith("/")
-    assert set(data["samples"]) == {"valid", "other_env", "csr", "chain"}
+    assert set(data["samples"]) == {"valid", "other_env", "revoked", "csr", "chain"}
 
 
 def test_json_cannot_end_the_script_element(data_page: tuple[Path, str, dict[str, Any]]) -> None:
@@ -93,6 +94,7 @@ def test_samples_are_the_committed_files(data_page: tuple[Path, str, dict[str, A
     expected = {
         "valid": "client-qa.crt",
         "other_env": "client-production.crt",
+        "revoked": "client-qa-revoked.crt",
         "csr": "client.csr",
         "chain": "partner-chain.pem",
     }

@@ -152,7 +152,7 @@ def test_release_build_refuses_the_committed_demo_cas_naming_each_file(project: 
     assert result.returncode != 0, result.output
     assert "release build (NUVY_RELEASE=1) refused" in result.output
     assert f"{QA_CA}: is a DEMO CA" in result.output
-    assert f"{QA_CA}: SHA-256 fingerprint 30:76:B7:EB" in result.output
+    assert f"{QA_CA}: SHA-256 fingerprint 7F:81:52:6B" in result.output
     assert f"differs from {GUIDE_FINGERPRINT}, the one Nuvy publishes for environment 'qa'" in result.output
     assert f"{PRODUCTION_CA}: is a DEMO CA" in result.output
     assert f"{PRODUCTION_CA}: environment 'production' has no published_sha256 in mkdocs.yml" in result.output
@@ -166,7 +166,8 @@ def test_release_build_names_only_the_files_that_are_not_published(
     # QA holds a CA that matches what is recorded as published; Production is still the demo.
     (project / QA_CA).write_bytes(make_cert(common_name="Nuvy QA Client CA"))
     fingerprint = _load(project / "docs", ca="assets/ca/qa/nuvy-ca.crt").sha256
-    _rewrite_environment(project, "qa", sha256=fingerprint, published_sha256=fingerprint)
+    # The committed CRL is the demo CA's, which this CA did not sign: no CRL for QA here.
+    _rewrite_environment(project, "qa", sha256=fingerprint, published_sha256=fingerprint, crl=None)
     result = run_build(project, nuvy_release="1")
     assert result.returncode != 0, result.output
     assert f"{PRODUCTION_CA}: is a DEMO CA" in result.output
