@@ -22,7 +22,6 @@ DEMO_NOTICE_MARKER = "<!-- nuvy:demo-notice -->"
 BOOT_SCRIPT = "site_assets/boot.js"
 WORKER_SCRIPT = "assets/nuvy/worker.js"
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
-FINGERPRINT_COMMAND = "openssl x509 -noout -fingerprint -sha256 -in nuvy-ca.crt"
 SAMPLES_DIR = "assets/samples"
 
 
@@ -33,6 +32,15 @@ class PageDataError(ValueError):
 def site_ca_path(environment: CaEnvironment) -> str:
     """Where the build copies the CA, relative to the site root."""
     return f"ca/{environment.id}/nuvy-ca.crt"
+
+
+def ca_file_name(environment: CaEnvironment) -> str:
+    """The name a client saves the CA under: one per environment, as every page of the site names it."""
+    return f"nuvy-ca-{environment.id}.crt"
+
+
+def fingerprint_command(environment: CaEnvironment) -> str:
+    return f"openssl x509 -noout -fingerprint -sha256 -in {ca_file_name(environment)}"
 
 
 def openssl_fingerprint_line(environment: CaEnvironment) -> str:
@@ -92,8 +100,8 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
     href = get_relative_url(site_ca_path(environment), page_url)
     lines = demo_notice([environment])
     lines += [
-        f'<a href="{href}" class="md-button md-button--primary" download="nuvy-ca.crt" '
-        f'data-environment="{environment.id}">Download nuvy-ca.crt ({environment.name})</a>',
+        f'<a href="{href}" class="md-button md-button--primary" download="{ca_file_name(environment)}" '
+        f'data-environment="{environment.id}">Download {ca_file_name(environment)} ({environment.name})</a>',
         "",
         "| Certificate | |",
         "|---|---|",
@@ -107,7 +115,7 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
         "Check the file you downloaded before you trust it:",
         "",
         "``` bash",
-        FINGERPRINT_COMMAND,
+        fingerprint_command(environment),
         "```",
         "",
         "The output must be exactly:",
