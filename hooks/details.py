@@ -31,8 +31,8 @@ _FIELDS = (
     ("cn", "Client id (CN)", "The client identifier agreed with Nuvy; at most 64 characters.",
      "example-client", ""),
     ("c", "Country (C)", "Two capital letters (ISO 3166).", "BR", "BR"),
-    ("stem", "File-name stem", "Your files are named STEM-ENVIRONMENT.key, .csr, .crt.", "nuvy-client",
-     "nuvy-client"),
+    ("stem", "File-name stem", "Your files are named STEM-ENVIRONMENT.key, .csr, .crt.",
+     "nuvy-client", "nuvy-client"),
 )
 
 
@@ -42,7 +42,8 @@ def _field(name: str, label: str, hint: str, placeholder: str, value: str) -> st
         f'<div class="nuvy-details__field">'
         f'<label for="{base}">{html.escape(label)}</label>'
         f'<input id="{base}" name="{name}" type="text" value="{html.escape(value)}" '
-        f'placeholder="{html.escape(placeholder)}" autocomplete="off" autocapitalize="off" spellcheck="false" '
+        f'placeholder="{html.escape(placeholder)}" autocomplete="off" autocapitalize="off" '
+        'spellcheck="false" '
         f'aria-describedby="{base}-hint {base}-error">'
         f'<span id="{base}-hint" class="nuvy-details__hint">{html.escape(hint)}</span>'
         f'<span id="{base}-error" class="nuvy-details__error" aria-live="polite"></span>'
@@ -88,9 +89,10 @@ def details_html(environments: Sequence[CaEnvironment], page_url: str) -> str:
         '<form id="nuvy-details-form" class="nuvy-details__form" autocomplete="off" novalidate '
         'aria-labelledby="nuvy-details-title" aria-describedby="nuvy-details-intro">'
         '<h2 id="nuvy-details-title" class="nuvy-details__title">Your details</h2>'
-        '<p id="nuvy-details-intro" class="nuvy-details__intro">Type them once: every command and code sample '
-        "on this page, in every tab, is then written with them, and the copy buttons copy that text. They stay "
-        "in this page: nothing is stored or sent, and they are gone when you leave or reload it.</p>"
+        '<p id="nuvy-details-intro" class="nuvy-details__intro">Type them once: every command and code '
+        "sample on this page, in every tab, is then written with them, and the copy buttons copy that text. "
+        "They stay in this page: nothing is stored or sent, and they are gone when you leave or reload "
+        "it.</p>"
         '<fieldset class="nuvy-details__environments"><legend>Environment</legend>'
         f"{options}</fieldset>"
         f'<div class="nuvy-details__fields">{fields}</div>'
@@ -101,7 +103,9 @@ def details_html(environments: Sequence[CaEnvironment], page_url: str) -> str:
     )
 
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<language>[A-Za-z][\w+-]*)(?P<rest>[^`{]*)$")
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<language>[A-Za-z][\w+-]*)(?P<rest>[^`{]*)$"
+)
 
 
 def _with_language_classes(markdown: str) -> str:

@@ -183,13 +183,14 @@ _NATIVE_COMMANDS = ("openssl", "curl.exe")
 # PowerShell takes the typographic single quotes as single quotes too (its tokenizer's IsSingleQuote).
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
 _PS_STRING = re.compile(
-    rf'(?P<double>"(?:[^"`]|`.)*")|[{_PS_QUOTES}](?P<single>(?:[^{_PS_QUOTES}]|[{_PS_QUOTES}]{{2}})*)[{_PS_QUOTES}]',
+    rf'(?P<double>"(?:[^"`]|`.)*")'
+    rf"|[{_PS_QUOTES}](?P<single>(?:[^{_PS_QUOTES}]|[{_PS_QUOTES}]{{2}})*)[{_PS_QUOTES}]",
     re.DOTALL,
 )
 
 
 def powershell_single_quoted(text: str) -> str:
-    """The value of a PowerShell single-quoted string's body: any two quote characters stand for the second."""
+    """The value of a PowerShell single-quoted string's body: two quote characters stand for the second."""
     return re.sub(rf"[{_PS_QUOTES}]([{_PS_QUOTES}])", r"\1", text)
 
 

@@ -44,7 +44,8 @@ def test_displayed_openssl_output_matches_the_published_file(
     command, expected = _code_blocks(section)[:2]
     assert command == f"openssl x509 -noout -fingerprint -sha256 -in nuvy-ca-{env_id}.crt"
     # Run it exactly as a client would, on the file the button downloads, saved under its name.
-    (tmp_path / f"nuvy-ca-{env_id}.crt").write_bytes((built_site / "ca" / env_id / "nuvy-ca.crt").read_bytes())
+    published = (built_site / "ca" / env_id / "nuvy-ca.crt").read_bytes()
+    (tmp_path / f"nuvy-ca-{env_id}.crt").write_bytes(published)
     actual = subprocess.run(
         command.split(), cwd=tmp_path, capture_output=True, text=True, check=True
     ).stdout.strip()
