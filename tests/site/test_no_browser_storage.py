@@ -6,7 +6,8 @@ and dark, and, on the validator page, wait for the runtime and check a sample. A
 localStorage, sessionStorage, IndexedDB and cookies of the site's origin must be empty, Cache Storage
 must hold no cache but the snapshot's, and no service worker may be registered. Material would store the
 palette choice and the linked tab there; overrides/main.html is what stops it. What the snapshot holds
-and how big it is: tests/site/test_privacy.py and tests/e2e. """
+and how big it is: tests/site/test_privacy.py and tests/e2e.
+"""
 
 from __future__ import annotations
 
