@@ -89,7 +89,7 @@ def _type_details(page: Page, requests: list[str]) -> None:
     for field, value in DETAILS.items():
         page.fill(f"#nuvy-details-{field}", value)
     page.locator("#nuvy-details-form input[name='environment']").last.check()
-    assert "pao-cia" in page.locator(".md-content").inner_text(), "the details filled no command"
+    assert "pao-production." in page.locator(".md-content").inner_text(), "the details filled no command"
     assert page.url == url, f"{url}: typing the details changed the URL"
     assert requests[before:] == [], f"{url}: typing the details made requests: {requests[before:]}"
 
