@@ -9,6 +9,7 @@ modules; the project root is put on sys.path for that. Each event only wires the
 - hooks.guards: fail when a private key would be published;
 - hooks.runtime: vendored Pyodide and the validator bundle, checked by hash;
 - hooks.pages: the download section and the validator's JSON data;
+- hooks.details: the "Your details" form that fills a page's commands;
 - hooks.csp: the Content-Security-Policy meta and `_headers`;
 - hooks.wheel: the command-line validator's wheel, from the sources the browser bundle pins.
 """
@@ -31,7 +32,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if sys.path[:1] != [_PROJECT_ROOT]:
     sys.path.insert(0, _PROJECT_ROOT)
 
-from hooks import a11y, csp, guards, pages, release  # noqa: E402 - needs the path set above.
+from hooks import a11y, csp, details, guards, pages, release  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
 from hooks.runtime import RuntimePlan, VendorError, check_bundle_pin, load_pins, plan_runtime  # noqa: E402
 from hooks.wheel import Wheel, WheelError, build_wheel, with_wheel  # noqa: E402
@@ -88,6 +89,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     except pages.PageDataError as error:
         raise PluginError(f"docs/{page.file.src_uri}: {error}") from error
     markdown = with_wheel(markdown, _build().wheel, page.url)
+    markdown = details.with_details(markdown, environments, page.url)
     if pages.DOWNLOADS_MARKER not in markdown:
         return markdown
     section = pages.downloads_markdown(environments, page.url)

@@ -22,7 +22,6 @@ DEMO_NOTICE_MARKER = "<!-- nuvy:demo-notice -->"
 BOOT_SCRIPT = "site_assets/boot.js"
 WORKER_SCRIPT = "assets/nuvy/worker.js"
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
-FINGERPRINT_COMMAND = "openssl x509 -noout -fingerprint -sha256 -in nuvy-ca.crt"
 SAMPLES_DIR = "assets/samples"
 
 
@@ -38,6 +37,20 @@ def site_ca_path(environment: CaEnvironment) -> str:
 def site_crl_path(environment: CaEnvironment) -> str:
     """Where the build copies the environment's CRL, relative to the site root (next to its CA)."""
     return f"ca/{environment.id}/nuvy-ca.crl"
+
+
+def ca_file_name(environment: CaEnvironment) -> str:
+    """The name a client saves the CA under: one per environment, as every page of the site names it."""
+    return f"nuvy-ca-{environment.id}.crt"
+
+
+def crl_file_name(environment: CaEnvironment) -> str:
+    """The name a client saves the environment's CRL under, beside its CA."""
+    return f"nuvy-ca-{environment.id}.crl"
+
+
+def fingerprint_command(environment: CaEnvironment) -> str:
+    return f"openssl x509 -noout -fingerprint -sha256 -in {ca_file_name(environment)}"
 
 
 def openssl_fingerprint_line(environment: CaEnvironment) -> str:
@@ -97,8 +110,8 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
     href = get_relative_url(site_ca_path(environment), page_url)
     lines = demo_notice([environment])
     lines += [
-        f'<a href="{href}" class="md-button md-button--primary" download="nuvy-ca.crt" '
-        f'data-environment="{environment.id}">Download nuvy-ca.crt ({environment.name})</a>',
+        f'<a href="{href}" class="md-button md-button--primary" download="{ca_file_name(environment)}" '
+        f'data-environment="{environment.id}">Download {ca_file_name(environment)} ({environment.name})</a>',
         "",
         "| Certificate | |",
         "|---|---|",
@@ -112,7 +125,7 @@ def _environment_section(environment: CaEnvironment, page_url: str) -> list[str]
         "Check the file you downloaded before you trust it:",
         "",
         "``` bash",
-        FINGERPRINT_COMMAND,
+        fingerprint_command(environment),
         "```",
         "",
         "The output must be exactly:",
@@ -135,13 +148,14 @@ def _crl_section(environment: CaEnvironment, page_url: str) -> list[str]:
     href = get_relative_url(site_crl_path(environment), page_url)
     return [
         "",
-        f"**Revoked certificates.** `nuvy-ca.crl` is the {environment.name} CA's certificate revocation list "
+        f"**Revoked certificates.** `{crl_file_name(environment)}` is the {environment.name} CA's certificate revocation list "
         "(CRL): the certificates Nuvy has revoked before they expire. Download it again after its next "
         "update, and check your certificate against it as in "
         "[step 9 of the guide](guide.md#9-rotation-and-revocation).",
         "",
-        f'<a href="{href}" class="md-button" download="nuvy-ca.crl" data-environment="{environment.id}" '
-        f'data-file="crl">Download nuvy-ca.crl ({environment.name})</a>',
+        f'<a href="{href}" class="md-button" download="{crl_file_name(environment)}" '
+        f'data-environment="{environment.id}" data-file="crl">Download {crl_file_name(environment)} '
+        f"({environment.name})</a>",
         "",
         "| Revocation list (CRL) | |",
         "|---|---|",
@@ -151,7 +165,7 @@ def _crl_section(environment: CaEnvironment, page_url: str) -> list[str]:
         f"| CRL number | {crl.number} |",
         f"| Revoked certificates | {crl.revoked} |",
         "",
-        "`openssl crl -in nuvy-ca.crl -noout -fingerprint -sha256` prints this fingerprint (OpenSSL 3 "
+        f"`openssl crl -in {crl_file_name(environment)} -noout -fingerprint -sha256` prints this fingerprint (OpenSSL 3 "
         "labels it `SHA2-256 Fingerprint=`).",
     ]
 

@@ -68,9 +68,9 @@ def expand(page: str, markdown: str) -> Expanded:
     )
 
 
-def published_ca(tab: str | None) -> Path | None:
-    """The CA file the site publishes for the environment a content tab is named after."""
+def published_ca(tab: str | None) -> tuple[str, Path] | None:
+    """The id of the environment a content tab is named after, and the CA file the site publishes for it."""
     for environment in environments():
         if environment.name == tab:
-            return ROOT / "docs" / str(environment.ca_path)
+            return str(environment.id), ROOT / "docs" / str(environment.ca_path)
     return None

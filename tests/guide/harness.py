@@ -1,7 +1,8 @@
 """The stage the blocks run on (PKI, one test server, proxy, tools) and the runner that executes one block.
 
-The harness also plays Nuvy: whenever a page has written `nuvy-client.csr` and no newer
-`nuvy-client.crt` exists, it signs the CSR with the test client CA, as Nuvy does in step 5.
+The harness also plays Nuvy: whenever a page has written a CSR (`nuvy-client-qa.csr`, or any `*.csr` a
+filled page names) and no newer certificate of the same name (`.crt`) exists, it signs the CSR with the
+test client CA, as Nuvy does in step 5.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from .pki import (
 from .servers import TestServer
 
 BLOCK_TIMEOUT_SECONDS = 120
-CLIENT_SUBJECT = "/C=BR/O=Example Client/OU=QA/CN=example-client"
 
 
 class Fault(StrEnum):
@@ -43,7 +43,7 @@ class Fault(StrEnum):
     OTHER_CA = "other-ca"              # the certificate was issued by another CA
     EXPIRED = "expired"                # the certificate is past its notAfter
     NO_CLIENT_CERT = "no-client-cert"  # the tool does not send any certificate
-    WRONG_TRUST = "wrong-trust"        # nuvy-ca.crt used as the trust store for the SERVER certificate
+    WRONG_TRUST = "wrong-trust"        # nuvy-ca-qa.crt used as the trust store for the SERVER certificate
     KEY_MISMATCH = "key-mismatch"      # the key file does not belong to the certificate
 
 
@@ -118,26 +118,37 @@ def _write_keystore(path: Path, certificate_pem: bytes, key: rsa.RSAPrivateKey) 
     path.chmod(0o600)
 
 
+def _environment_name(environment: str) -> str:
+    return {"qa": "QA", "production": "Production"}[environment]
+
+
 def prepare_workdir(stage: Stage, workdir: Path, fault: Fault | None = None) -> Path:
-    """Put the files the guide names where it says, valid or with one fault; returns the server trust file."""
+    """Put the files the guide names where it says, valid or with one fault; returns the server trust file.
+
+    Every environment gets its own set (nuvy-ca-<env>.crt, nuvy-client-<env>.key/.csr/.crt/.p12), as the
+    pages name them; the test servers trust one client CA, so both sets come from it.
+    """
     pki = stage.pki
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / mapping.CLIENT_CA_NAME).write_text(pki.client_ca.pem)
+    (workdir / mapping.SERVER_CA_NAME).write_text(pki.server_ca.pem)
+    issuer = pki.other_ca if fault is Fault.OTHER_CA else pki.client_ca
+    key = rsa_key("stranger") if fault is Fault.KEY_MISMATCH else rsa_key("client")
     # Step 9 checks the certificate against the CA's current CRL (with a CRL number, RFC 5280 5.2.3).
     crl = make_crl(pki.client_ca, [], number=1, last_update=pki.now - dt.timedelta(hours=1),
                    next_update=pki.now + dt.timedelta(days=7))
-    (workdir / mapping.CLIENT_CRL_NAME).write_text(crl.pem)
-    (workdir / mapping.SERVER_CA_NAME).write_text(pki.server_ca.pem)
-    subject = x509.Name.from_rfc4514_string("CN=example-client,OU=QA,O=Example Client,C=BR")
-    (workdir / mapping.CLIENT_CSR_NAME).write_bytes(_client_csr_pem(subject))
-    issuer = pki.other_ca if fault is Fault.OTHER_CA else pki.client_ca
-    certificate = issue_client_certificate(
-        issuer, subject, rsa_key("client").public_key(), pki.now, expired=fault is Fault.EXPIRED,
-    )
-    (workdir / mapping.CLIENT_CERT_NAME).write_bytes(certificate)
-    key = rsa_key("stranger") if fault is Fault.KEY_MISMATCH else rsa_key("client")
-    write_private(workdir / mapping.CLIENT_KEY_NAME, key_pem(key))
-    _write_keystore(workdir / "nuvy-client.p12", certificate, key)
+    for environment in mapping.ENVIRONMENT_IDS:
+        (workdir / mapping.client_ca_name(environment)).write_text(pki.client_ca.pem)
+        (workdir / mapping.client_crl_name(environment)).write_text(crl.pem)
+        subject = x509.Name.from_rfc4514_string(
+            f"CN=example-client,OU={_environment_name(environment)},O=Example Client,C=BR"
+        )
+        (workdir / mapping.client_file("csr", environment)).write_bytes(_client_csr_pem(subject))
+        certificate = issue_client_certificate(
+            issuer, subject, rsa_key("client").public_key(), pki.now, expired=fault is Fault.EXPIRED,
+        )
+        (workdir / mapping.client_file("crt", environment)).write_bytes(certificate)
+        write_private(workdir / mapping.client_file("key", environment), key_pem(key))
+        _write_keystore(workdir / mapping.client_file("p12", environment), certificate, key)
     _partner_files(workdir, pki)
     if fault is Fault.WRONG_TRUST:
         # The classic mistake: the Nuvy client CA given as the anchor for the server's certificate.
@@ -147,11 +158,11 @@ def prepare_workdir(stage: Stage, workdir: Path, fault: Fault | None = None) -> 
 
 
 def play_nuvy(stage: Stage, workdir: Path) -> None:
-    """Step 5: sign a CSR that is newer than the certificate, like Nuvy would."""
-    csr = workdir / mapping.CLIENT_CSR_NAME
-    certificate = workdir / mapping.CLIENT_CERT_NAME
-    if csr.exists() and (not certificate.exists() or certificate.stat().st_mtime_ns < csr.stat().st_mtime_ns):
-        certificate.write_bytes(sign_csr(stage.pki.client_ca, csr.read_bytes(), stage.pki.now))
+    """Step 5: sign every CSR that is newer than its certificate, like Nuvy would."""
+    for csr in workdir.glob("*.csr"):
+        certificate = csr.with_suffix(".crt")
+        if not certificate.exists() or certificate.stat().st_mtime_ns < csr.stat().st_mtime_ns:
+            certificate.write_bytes(sign_csr(stage.pki.client_ca, csr.read_bytes(), stage.pki.now))
 
 
 def _command_for(block: CodeBlock) -> Sequence[str] | None:

@@ -15,19 +15,21 @@ Hosts
     Inside the tunnel the TLS session still uses the real name, so SNI and hostname checks stay on:
     the test server certificate has both real names as SANs.
 
-Files (put into each page's working directory under the names the guide uses)
-    nuvy-ca.crt      the test client CA: what "Nuvy" uses to check the client certificate (step 1).
-    nuvy-ca.crl      the test client CA's current CRL (step 9); it revokes no certificate the pages use.
-    server-ca.crt    the public test root CA: the root of the API's TLS certificate chain.
-    nuvy-client.crt  issued by the harness from nuvy-client.csr, playing Nuvy in step 5.
+Files (put into each page's working directory under the names the guide uses: one set per environment,
+`nuvy-ca-<env>.crt` and `nuvy-client-<env>.<ext>`, so QA's files never overwrite Production's)
+    nuvy-ca-<env>.crt      the test client CA: what "Nuvy" uses to check the client certificate (step 1).
+                           Both environments get the same test CA: the test servers trust one client CA.
+    nuvy-ca-<env>.crl      the test client CA's current CRL (step 9); it revokes no certificate the pages use.
+    server-ca.crt          the public test root CA: the root of the API's TLS certificate chain.
+    nuvy-client-<env>.crt  issued by the harness from nuvy-client-<env>.csr, playing Nuvy in step 5.
     Except on the pages in PUBLISHED_CA_PAGES (the download page): there, the commands check the CA
-    file the site publishes, so nuvy-ca.crt is the CA of the environment named by the block's tab.
+    file the site publishes, so nuvy-ca-<env>.crt is the CA of the environment named by the block's tab.
 
 The system trust store (what users get when a sample leaves the server CA out)
     is the public test root CA, "Test Public Root CA", given through `CURL_CA_BUNDLE`,
     `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE` (OpenSSL, Python and Go read it) and `NODE_EXTRA_CA_CERTS`.
     The servers send their certificate with the issuing CA, so the clients build the chain to that root
-    as they do to a public CA. Never nuvy-ca.crt: the samples are tested with the trust a user has.
+    as they do to a public CA. Never a nuvy-ca-<env>.crt: the samples are tested with the trust a user has.
 
 Windows
     PowerShell is not on the test machine. A `powershell` block that holds only native commands
@@ -57,12 +59,30 @@ from pathlib import Path
 REAL_HOSTS = ("qa.mtls.nuvy.ai", "mtls.nuvy.ai")
 REAL_PORT = 443
 
-CLIENT_CA_NAME = "nuvy-ca.crt"
-CLIENT_CRL_NAME = "nuvy-ca.crl"
+# The environments' ids, as in mkdocs.yml; the pages show QA's names unless a tab or the form says otherwise.
+ENVIRONMENT_IDS = ("qa", "production")
+DEFAULT_ENVIRONMENT = ENVIRONMENT_IDS[0]
+CLIENT_STEM = "nuvy-client"
+
+
+def client_ca_name(environment: str = DEFAULT_ENVIRONMENT) -> str:
+    return f"nuvy-ca-{environment}.crt"
+
+
+def client_file(extension: str, environment: str = DEFAULT_ENVIRONMENT, stem: str = CLIENT_STEM) -> str:
+    return f"{stem}-{environment}.{extension}"
+
+
+def client_crl_name(environment: str = DEFAULT_ENVIRONMENT) -> str:
+    return f"nuvy-ca-{environment}.crl"
+
+
+CLIENT_CA_NAME = client_ca_name()
 SERVER_CA_NAME = "server-ca.crt"
-CLIENT_CERT_NAME = "nuvy-client.crt"
-CLIENT_KEY_NAME = "nuvy-client.key"
-CLIENT_CSR_NAME = "nuvy-client.csr"
+CLIENT_CERT_NAME = client_file("crt")
+CLIENT_KEY_NAME = client_file("key")
+CLIENT_CSR_NAME = client_file("csr")
+CLIENT_P12_NAME = client_file("p12")
 
 PUBLISHED_CA_PAGES = frozenset({"download.md"})
 
@@ -161,9 +181,41 @@ def tool_environment(
 _NATIVE_COMMANDS = ("openssl", "curl.exe")
 
 
+# PowerShell takes the typographic single quotes as single quotes too (its tokenizer's IsSingleQuote).
+_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+_PS_STRING = re.compile(
+    rf'(?P<double>"(?:[^"`]|`.)*")'
+    rf"|[{_PS_QUOTES}](?P<single>(?:[^{_PS_QUOTES}]|[{_PS_QUOTES}]{{2}})*)[{_PS_QUOTES}]",
+    re.DOTALL,
+)
+
+
+def powershell_single_quoted(text: str) -> str:
+    """The value of a PowerShell single-quoted string's body: two quote characters stand for the second."""
+    return re.sub(rf"[{_PS_QUOTES}]([{_PS_QUOTES}])", r"\1", text)
+
+
+def bash_single_quoted(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
 def powershell_as_bash(text: str, where: str) -> str:
-    """The bash form of a PowerShell block made only of native commands; ValueError for anything else."""
-    script = re.sub(r"`[ \t]*$", lambda _: "\\", text, flags=re.MULTILINE)  # backtick line end -> backslash
+    """The bash form of a PowerShell block made only of native commands; ValueError for anything else.
+
+    A single-quoted PowerShell string is passed to a native command as its value (PowerShell 7.3 and
+    newer escape it for the program's command line, which OpenSSL and curl parse back); it becomes the
+    bash single-quoted string of the same value. Nothing inside it is rewritten.
+    """
+    values: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        if match.group("double") is not None:
+            return match.group(0)
+        values.append(bash_single_quoted(powershell_single_quoted(match.group("single"))))
+        return f"\x00{len(values) - 1}\x00"
+
+    script = _PS_STRING.sub(hold, text)
+    script = re.sub(r"`[ \t]*$", lambda _: "\\", script, flags=re.MULTILINE)  # backtick line end -> backslash
     script = re.sub(r"\$env:(\w+)", r"${\1}", script)
     script = re.sub(r"(?<=\s)NUL(?=\s|$)", "/dev/null", script)
     continued = False
@@ -177,4 +229,4 @@ def powershell_as_bash(text: str, where: str) -> str:
                 "<!-- not-runnable: REASON -->"
             )
         continued = command.endswith("\\")
-    return script
+    return re.sub(r"\x00(\d+)\x00", lambda match: values[int(match.group(1))], script)

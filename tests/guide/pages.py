@@ -62,7 +62,8 @@ def _put_published_ca(block: CodeBlock, workdir: Path, result: PageRun) -> None:
     if published is None:
         result.problems.append(f"{block.where}: the block is not in a tab named after an environment")
         return
-    shutil.copyfile(published, workdir / mapping.CLIENT_CA_NAME)
+    environment, path = published
+    shutil.copyfile(path, workdir / mapping.client_ca_name(environment))
 
 
 def _check_expected_output(block: CodeBlock, previous: BlockRun | None, result: PageRun) -> None:

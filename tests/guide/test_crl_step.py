@@ -1,7 +1,7 @@
 """Step 9 of the guide: the CRL check block runs, unchanged, against a generated PKI and the demo PKI.
 
 The block is taken from docs/guide.md as the guide suite reads it (tests/guide/blocks.py) and run with bash
-in a directory holding the files it names: nuvy-ca.crt, nuvy-ca.crl and nuvy-client.crt. Its expected-output
+in a directory holding the files it names: nuvy-ca-qa.crt, nuvy-ca-qa.crl and nuvy-client-qa.crt. Its expected-output
 block must appear in the output of a good certificate; every message the step lists after it (a CRL from
 another CA or forged, an expired CRL, a revoked certificate) must be what openssl prints for that case.
 No server is needed: the commands read files only. Keys stay in memory (tests/pki.py).
@@ -99,9 +99,9 @@ def _forged(pki: Pki) -> str:
 
 def _run(workdir: Path, block: CodeBlock, ca: str, crl: str, client: str) -> tuple[int, str]:
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "nuvy-ca.crt").write_text(ca)
-    (workdir / "nuvy-ca.crl").write_text(crl)
-    (workdir / "nuvy-client.crt").write_text(client)
+    (workdir / "nuvy-ca-qa.crt").write_text(ca)
+    (workdir / "nuvy-ca-qa.crl").write_text(crl)
+    (workdir / "nuvy-client-qa.crt").write_text(client)
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", block.text], cwd=workdir, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=60, check=False,
@@ -139,7 +139,7 @@ def test_each_fault_prints_what_the_guide_lists(
     crl, client = stage(generated)
     code, output = _run(tmp_path, block, generated.ca.pem, crl, client)
     assert code != 0, f"{name}: the block should fail:\n{output}"
-    assert "nuvy-client.crt: OK" not in output
+    assert "nuvy-client-qa.crt: OK" not in output
     listed = _listed_messages()
     for message in messages:
         assert message in listed, f"{name}: step 9 does not list {message!r}"

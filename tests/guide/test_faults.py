@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from . import mapping
 from .blocks import SHELL_LANGUAGES, CodeBlock, collect
 from .conftest import DOCS
 from .harness import Fault, Stage, missing_lines, prepare_workdir, run_block
@@ -53,8 +54,9 @@ def _without_client_certificate(block: CodeBlock) -> CodeBlock:
     text = block.text
     if block.language in SHELL_LANGUAGES:
         # Java's KeyStore exported without its key is the Java form of this mistake.
-        text = text.replace("-inkey nuvy-client.key", "-nokeys")
-        text = re.sub(r"\s--?(?:cert|key) nuvy-client\.(?:crt|key)", "", text)
+        text = text.replace(f"-inkey {mapping.CLIENT_KEY_NAME}", "-nokeys")
+        names = "|".join(re.escape(name) for name in (mapping.CLIENT_CERT_NAME, mapping.CLIENT_KEY_NAME))
+        text = re.sub(rf"\s--?(?:cert|key) (?:{names})", "", text)
     elif block.language == "python":
         text = "\n".join(line for line in text.splitlines() if "cert=" not in line) + "\n"
     elif block.language == "javascript":

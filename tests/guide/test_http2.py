@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from . import mapping
 from .conftest import DOCS
 from .harness import Fault, Stage, prepare_workdir
 
@@ -29,7 +30,7 @@ def _call(stage: Stage, workdir: Path, version_option: str) -> tuple[int, str, s
     done = subprocess.run(
         ["curl", version_option, "--silent", "--show-error", "--output", "/dev/null",
          "--write-out", "%{http_version} %{http_code}",
-         "--cert", "nuvy-client.crt", "--key", "nuvy-client.key", "https://mtls.nuvy.ai/test"],
+         "--cert", mapping.CLIENT_CERT_NAME, "--key", mapping.CLIENT_KEY_NAME, "https://mtls.nuvy.ai/test"],
         cwd=workdir, env=stage.environment(), capture_output=True, text=True, check=False, timeout=60,
     )
     return done.returncode, done.stdout.strip(), done.stderr.strip()

@@ -1,7 +1,7 @@
 """Step 6 of the guide and our validator agree: `openssl verify` says OK exactly when the validator passes.
 
 The validator is run through its command line, as documented in README.md:
-`python -m validator_py check nuvy-client.crt --ca qa=nuvy-ca.crt --json` (exit 0 pass/warn, 1 fail).
+`python -m validator_py check nuvy-client-qa.crt --ca qa=nuvy-ca-qa.crt --json` (exit 0 pass/warn, 1 fail).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Case:
     name: str
     fault: Fault | None = None                         # staged by prepare_workdir
     change: Callable[[Stage, Path], None] = _nothing   # a further change to the files
-    openssl_error: str | None = None                   # None: openssl verify prints "nuvy-client.crt: OK"
+    openssl_error: str | None = None                   # None: openssl verify prints "nuvy-client-qa.crt: OK"
     failing_check: str | None = None                   # the validator check that must fail
 
 
@@ -75,15 +75,15 @@ CASES = [
 
 def _openssl_verify(workdir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["/usr/bin/openssl", "verify", "-CAfile", "nuvy-ca.crt", "nuvy-client.crt"],
+        ["/usr/bin/openssl", "verify", "-CAfile", mapping.CLIENT_CA_NAME, mapping.CLIENT_CERT_NAME],
         cwd=workdir, capture_output=True, text=True, check=False, timeout=60,
     )
 
 
 def _validator(workdir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "validator_py", "check", "nuvy-client.crt",
-         "--ca", "qa=nuvy-ca.crt", "--json"],
+        [sys.executable, "-m", "validator_py", "check", mapping.CLIENT_CERT_NAME,
+         "--ca", f"qa={mapping.CLIENT_CA_NAME}", "--json"],
         cwd=workdir, capture_output=True, text=True, check=False, timeout=120,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
@@ -101,7 +101,7 @@ def test_openssl_verify_and_the_validator_agree(stage: Stage, tmp_path: Path, ca
             f"the validator said {report['verdict']}: {statuses}")
     if case.openssl_error is None:
         assert verify.returncode == 0, f"{case.name}: {said}"
-        assert verify.stdout.strip() == "nuvy-client.crt: OK", f"{case.name}: {said}"
+        assert verify.stdout.strip() == f"{mapping.CLIENT_CERT_NAME}: OK", f"{case.name}: {said}"
         assert validator.returncode == 0, f"{case.name}: {said}"
     else:
         assert verify.returncode != 0, f"{case.name}: {said}"

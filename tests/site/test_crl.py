@@ -295,11 +295,12 @@ def _openssl(*args: str | Path) -> str:
 def test_download_page_offers_the_crl_with_what_openssl_reads_in_it(built_site: Path, env_id: str) -> None:
     page = (built_site / "download" / "index.html").read_text(encoding="utf-8")
     section = _section(page, env_id)
-    link = re.search(r'<a href="([^"]+)" class="md-button" download="nuvy-ca.crl"[^>]*>([^<]*)</a>', section)
+    name = f"nuvy-ca-{env_id}.crl"
+    link = re.search(rf'<a href="([^"]+)" class="md-button" download="{name}"[^>]*>([^<]*)</a>', section)
     assert link, section
     target = (built_site / "download" / html.unescape(link.group(1))).resolve()
     assert target == (built_site / "ca" / env_id / "nuvy-ca.crl").resolve()
-    assert link.group(2) == f"Download nuvy-ca.crl ({'QA' if env_id == 'qa' else 'Production'})"
+    assert link.group(2) == f"Download {name} ({'QA' if env_id == 'qa' else 'Production'})"
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
     fingerprint = _openssl("crl", "-in", target, "-noout", "-fingerprint", "-sha256").strip().split("=", 1)[1]
     assert f"SHA-256 fingerprint {fingerprint}" in text
@@ -320,7 +321,7 @@ def test_pages_leave_out_the_crl_of_an_environment_without_one(built_site: Path)
         id="qa", name="QA", host="h", ca_path="ca.crt", ca_pem="", sha256="", subject="CN=x", serial="01",
         not_before=NOW, not_after=NOW,
     )
-    assert "nuvy-ca.crl" not in pages.downloads_markdown([env], "download/")
+    assert ".crl" not in pages.downloads_markdown([env], "download/")
 
 
 # The committed demo PKI --------------------------------------------------------------------------------

@@ -42,9 +42,10 @@ def test_displayed_openssl_output_matches_the_published_file(
 ) -> None:
     section = _section(download_page, env_id)
     command, expected = _code_blocks(section)[:2]
-    assert command == "openssl x509 -noout -fingerprint -sha256 -in nuvy-ca.crt"
+    assert command == f"openssl x509 -noout -fingerprint -sha256 -in nuvy-ca-{env_id}.crt"
     # Run it exactly as a client would, on the file the button downloads, saved under its name.
-    (tmp_path / "nuvy-ca.crt").write_bytes((built_site / "ca" / env_id / "nuvy-ca.crt").read_bytes())
+    published = (built_site / "ca" / env_id / "nuvy-ca.crt").read_bytes()
+    (tmp_path / f"nuvy-ca-{env_id}.crt").write_bytes(published)
     actual = subprocess.run(
         command.split(), cwd=tmp_path, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -56,8 +57,9 @@ def test_displayed_openssl_output_matches_the_published_file(
 @pytest.mark.parametrize("env_id", ENVIRONMENTS)
 def test_download_button_points_at_the_copied_ca(built_site: Path, download_page: str, env_id: str) -> None:
     section = _section(download_page, env_id)
-    match = re.search(r'<a href="([^"]+)" class="md-button[^"]*" download="nuvy-ca.crt"', section)
+    match = re.search(r'<a href="([^"]+)" class="md-button[^"]*" download="nuvy-ca-([a-z]+)\.crt"', section)
     assert match, section
+    assert match.group(2) == env_id, "the file is saved under its environment's name"
     target = urljoin("http://site/download/", match.group(1))
     assert target == f"http://site/ca/{env_id}/nuvy-ca.crt"
     assert (built_site / "ca" / env_id / "nuvy-ca.crt").is_file()

@@ -1,11 +1,12 @@
 """No page of the site stores anything in the browser but the validator's runtime snapshot (docs/privacy.md).
 
-One Chromium tab visits every built page and does what a visitor can do there: switch a content tab,
-search, let the system switch between light and dark, and, on the validator page, wait for the runtime
-and check a sample. After each page, localStorage, sessionStorage, IndexedDB and cookies of the site's
-origin must be empty, Cache Storage must hold no cache but the snapshot's, and no service worker may be
-registered. Material would store the palette choice and the linked tab there; overrides/main.html is what
-stops it. What the snapshot holds and how big it is: tests/site/test_privacy.py and tests/e2e.
+One Chromium tab visits every built page and does what a visitor can do there: switch a content tab, type
+"Your details" (the guide, the quickstart, troubleshooting), search, let the system switch between light
+and dark, and, on the validator page, wait for the runtime and check a sample. After each page,
+localStorage, sessionStorage, IndexedDB and cookies of the site's origin must be empty, Cache Storage
+must hold no cache but the snapshot's, and no service worker may be registered. Material would store the
+palette choice and the linked tab there; overrides/main.html is what stops it. What the snapshot holds
+and how big it is: tests/site/test_privacy.py and tests/e2e.
 """
 
 from __future__ import annotations
@@ -79,6 +80,20 @@ def _switch_a_content_tab(page: Page) -> None:
     assert unswitched == [], f"{page.url}: tab {text!r} did not switch: {unswitched}"
 
 
+DETAILS = {"o": "Pão & Cia / Filial 2", "cn": "pao-cia", "c": "BR", "stem": "pao"}
+
+
+def _type_details(page: Page, requests: list[str]) -> None:
+    """Type every field and choose the last environment: nothing may be stored, requested or in the URL."""
+    url, before = page.url, len(requests)
+    for field, value in DETAILS.items():
+        page.fill(f"#nuvy-details-{field}", value)
+    page.locator("#nuvy-details-form input[name='environment']").last.check()
+    assert "pao-production." in page.locator(".md-content").inner_text(), "the details filled no command"
+    assert page.url == url, f"{url}: typing the details changed the URL"
+    assert requests[before:] == [], f"{url}: typing the details made requests: {requests[before:]}"
+
+
 def _search(page: Page) -> None:
     page.keyboard.press("s")
     page.keyboard.type("certificate")
@@ -109,7 +124,9 @@ def test_no_page_stores_anything_in_the_browser(
     _, base_url = site_server
     context = browser.new_context(color_scheme="light")
     page = context.new_page()  # one tab for the whole visit: sessionStorage lives per tab
-    tabs_switched = 0
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    tabs_switched = details_typed = 0
     try:
         for path in _page_paths(built_site):
             page.goto(base_url + path, wait_until="load")
@@ -118,6 +135,9 @@ def test_no_page_stores_anything_in_the_browser(
             if page.locator(".tabbed-set").count():
                 _switch_a_content_tab(page)
                 tabs_switched += 1
+            if page.locator("#your-details").count():
+                _type_details(page, requests)
+                details_typed += 1
             _search(page)
             _switch_color_scheme(page)
             if path == "validator/":
@@ -127,3 +147,4 @@ def test_no_page_stores_anything_in_the_browser(
     finally:
         context.close()
     assert tabs_switched, "no page has content tabs: this test no longer exercises linked tabs"
+    assert details_typed >= 3, "the guide, the quickstart and troubleshooting must have Your details"
