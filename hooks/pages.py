@@ -148,9 +148,9 @@ def _crl_section(environment: CaEnvironment, page_url: str) -> list[str]:
     href = get_relative_url(site_crl_path(environment), page_url)
     return [
         "",
-        f"**Revoked certificates.** `{crl_file_name(environment)}` is the {environment.name} CA's certificate revocation list "
-        "(CRL): the certificates Nuvy has revoked before they expire. Download it again after its next "
-        "update, and check your certificate against it as in "
+        f"**Revoked certificates.** `{crl_file_name(environment)}` is the {environment.name} CA's "
+        "certificate revocation list (CRL): the certificates Nuvy has revoked before they expire. Download "
+        "it again after its next update, and check your certificate against it as in "
         "[step 9 of the guide](guide.md#9-rotation-and-revocation).",
         "",
         f'<a href="{href}" class="md-button" download="{crl_file_name(environment)}" '
@@ -165,8 +165,8 @@ def _crl_section(environment: CaEnvironment, page_url: str) -> list[str]:
         f"| CRL number | {crl.number} |",
         f"| Revoked certificates | {crl.revoked} |",
         "",
-        f"`openssl crl -in {crl_file_name(environment)} -noout -fingerprint -sha256` prints this fingerprint (OpenSSL 3 "
-        "labels it `SHA2-256 Fingerprint=`).",
+        f"`openssl crl -in {crl_file_name(environment)} -noout -fingerprint -sha256` prints this fingerprint "
+        "(OpenSSL 3 labels it `SHA2-256 Fingerprint=`).",
     ]
 
 

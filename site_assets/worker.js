@@ -17,7 +17,7 @@ const START_TIMEOUT_MS = 60_000;
 const NO_WASM_MESSAGE =
   "The Python runtime cannot start: this browser does not allow WebAssembly on this page " +
   "(a Content-Security-Policy without 'wasm-unsafe-eval', or a browser policy). " +
-  "You can still check your certificate with: openssl verify -CAfile nuvy-ca.crt nuvy-client.crt";
+  "You can still check your certificate with: openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt";
 // The smallest valid WebAssembly module: the magic number and version 1.
 const EMPTY_WASM_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
@@ -370,7 +370,7 @@ async function init(config) {
       "runtime",
       "The Python runtime did not start in time. Reload the page; if it still does not start, your browser " +
         "or network may block part of it. You can still check your certificate with: " +
-        "openssl verify -CAfile nuvy-ca.crt nuvy-client.crt",
+        "openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt",
     );
     runtime.environmentsJson = config.environments_json;
     progress("ready", 100);

@@ -12,7 +12,7 @@ from .profile import NEW_KEY, UTF8_CSR, key_strength, signature_hash, subject_ch
 from .runner import Check, F, Outcome, P, Verified, unverified_reason
 
 REGENERATE = (
-    'Regenerate it: openssl req -new -utf8 -sha256 -key nuvy-client.key -out nuvy-client.csr '
+    'Regenerate it: openssl req -new -utf8 -sha256 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr '
     '-subj "/C=BR/O=CLIENT_NAME/OU=Production/CN=client-name"'
 )
 

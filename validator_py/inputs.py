@@ -22,8 +22,8 @@ INPUT_CODES = frozenset(
 )
 
 WHAT_TO_PASTE = (
-    "Paste the certificate Nuvy sent you (nuvy-client.crt, starting with -----BEGIN CERTIFICATE-----), "
-    "your CSR (nuvy-client.csr) or your partner chain."
+    "Paste the certificate Nuvy sent you (nuvy-client-<env>.crt, starting with -----BEGIN CERTIFICATE-----), "
+    "your CSR (nuvy-client-<env>.csr) or your partner chain."
 )
 
 PRIVATE_KEY_MESSAGE = (

@@ -13,8 +13,8 @@ from .signatures import SignatureAlgorithm
 from .subject_text import LEGACY_TYPES, openssl_subject, repaired, string_types
 
 NEW_KEY = (
-    "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client.key 2048`, "
-    "then `openssl req -new -sha256 -key nuvy-client.key ...`)"
+    "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client-<env>.key 2048`, "
+    "then `openssl req -new -sha256 -key nuvy-client-<env>.key ...`)"
 )
 REISSUE = "Ask Nuvy to re-issue the certificate"
 
@@ -41,7 +41,7 @@ class HasSubject(Protocol):
     def der(self) -> bytes: ...  # the certificate or CSR, for the string types of its subject
 
 
-UTF8_CSR = "openssl req -new -utf8 -key nuvy-client.key -out nuvy-client.csr -subj"
+UTF8_CSR = "openssl req -new -utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj"
 
 
 def subject_encoding(context: HasSubject, what: str) -> Outcome:

@@ -40,8 +40,8 @@ def run_checks(
             status = Status.FAIL
             message = (
                 f"Internal error in the validator while running this check ({type(error).__name__}). "
-                "The result is unknown, so it counts as a failure. Please report it to Nuvy and check "
-                "the certificate with `openssl verify -CAfile nuvy-ca.crt nuvy-client.crt` meanwhile."
+                "The result is unknown, so it counts as a failure. Please report it to Nuvy and check the "
+                "certificate with `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` meanwhile."
             )
         results.append(
             CheckResult(id=check.id, status=status, message=message, title=check.title, group=group)

@@ -262,7 +262,7 @@ def test_a_leaf_whose_signature_cannot_be_verified_never_passes(case: str) -> No
     assert requests == []
     assert result.message == (
         f"The signature could not be checked against {QA}: {reason}. Run `openssl verify -CAfile "
-        "nuvy-ca.crt nuvy-client.crt` (guide step 6)."
+        "nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
     )
     environment = report.check("environment.issuer")
     assert environment.status is F
@@ -335,7 +335,7 @@ def test_a_failing_backend_is_a_finding_not_a_pass() -> None:
     assert result.status is F
     assert result.message == (
         f"The signature could not be checked against {QA}: the signature backend failed (RuntimeError). "
-        "Run `openssl verify -CAfile nuvy-ca.crt nuvy-client.crt` (guide step 6)."
+        "Run `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
     )
 
 
@@ -347,7 +347,7 @@ def test_a_backend_that_cannot_check_is_a_finding_not_a_pass() -> None:
     assert result.status is F
     assert result.message == (
         f"The signature could not be checked against {QA}: this platform cannot verify that signature "
-        "algorithm. Run `openssl verify -CAfile nuvy-ca.crt nuvy-client.crt` (guide step 6)."
+        "algorithm. Run `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
     )
     assert report.check("environment.issuer").message.startswith(
         f"The issuer name is that of {QA}, but which CA signed it could not be confirmed: this platform "

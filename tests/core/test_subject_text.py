@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SUBJECT = "/C=BR/O=São João/OU=Production/CN=sao-joao-api"
 GARBLED = "SÃ£o JoÃ£o"
 FIXED_COMMAND = (
-    'openssl req -new -utf8 -key nuvy-client.key -out nuvy-client.csr '
+    'openssl req -new -utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr '
     '-subj "/C=BR/O=São João/OU=Production/CN=sao-joao-api"'
 )
 
@@ -138,7 +138,7 @@ def test_garbled_csr_fails_with_the_repaired_command(pki: NuvyPKI) -> None:
         f"O is '{GARBLED}', which is 'São João' with each UTF-8 byte read as a letter; CN is 'JosÃ©', which "
         "is 'José' with each UTF-8 byte read as a letter: openssl req writes that when -subj has accented "
         "letters and -utf8 is missing. Nuvy would sign the name as it is. Make the CSR again with -utf8: "
-        "openssl req -new -utf8 -key nuvy-client.key -out nuvy-client.csr "
+        "openssl req -new -utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr "
         '-subj "/C=BR/O=São João/OU=QA/CN=José".'
     )
 
@@ -151,8 +151,8 @@ def test_garbled_certificate_warns_and_asks_for_a_new_csr(pki: NuvyPKI) -> None:
     assert report.verdict is W
     assert result.message.endswith(
         "The CSR it was issued from had this mistake. Make a new CSR with -utf8 (openssl req -new -utf8 -key "
-        'nuvy-client.key -out nuvy-client.csr -subj "/C=BR/O=São João/OU=Production/CN=sjp") and ask Nuvy to '
-        "re-issue the certificate from it."
+        'nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj "/C=BR/O=São João/OU=Production/CN=sjp") '
+        "and ask Nuvy to re-issue the certificate from it."
     )
 
 
@@ -213,7 +213,7 @@ def test_one_placeholder_fails(pki: NuvyPKI, fields: dict[str, str], listed: str
     )
     assert result.message.endswith(
         'then make the CSR again (with -utf8, so accented letters survive): openssl req -new -utf8 -key '
-        f'nuvy-client.key -out nuvy-client.csr -subj "{subject}".'
+        f'nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj "{subject}".'
     )
 
 
@@ -225,7 +225,7 @@ def test_the_guides_unedited_subject_fails_on_both_fields(pki: NuvyPKI) -> None:
             f"O is {o!r} and CN is {cn!r}: the guide's placeholders (step 3), not your name, and Nuvy would "
             "issue the certificate in them. Put your company name in O and the client identifier agreed with "
             "Nuvy in CN, then make the CSR again (with -utf8, so accented letters survive): openssl req -new "
-            "-utf8 -key nuvy-client.key -out nuvy-client.csr -subj "
+            "-utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj "
             '"/C=BR/O=<your company name>/OU=QA/CN=<the client identifier agreed with Nuvy>".'
         )
 

@@ -89,7 +89,7 @@ def test_csp_without_wasm_gives_a_clear_message_at_once(
     text, requests = _status_after(browser, base_url, _without_wasm)
     assert "does not allow WebAssembly" in text
     assert "wasm-unsafe-eval" in text
-    assert "openssl verify -CAfile nuvy-ca.crt nuvy-client.crt" in text
+    assert "openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt" in text
     assert all(url.startswith(base_url) for url in requests)
 
 

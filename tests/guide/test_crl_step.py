@@ -1,10 +1,10 @@
 """Step 9 of the guide: the CRL check block runs, unchanged, against a generated PKI and the demo PKI.
 
 The block is taken from docs/guide.md as the guide suite reads it (tests/guide/blocks.py) and run with bash
-in a directory holding the files it names: nuvy-ca-qa.crt, nuvy-ca-qa.crl and nuvy-client-qa.crt. Its expected-output
-block must appear in the output of a good certificate; every message the step lists after it (a CRL from
-another CA or forged, an expired CRL, a revoked certificate) must be what openssl prints for that case.
-No server is needed: the commands read files only. Keys stay in memory (tests/pki.py).
+in a directory holding the files it names: nuvy-ca-qa.crt, nuvy-ca-qa.crl and nuvy-client-qa.crt. Its
+expected-output block must appear in the output of a good certificate; every message the step lists after
+it (a CRL from another CA or forged, an expired CRL, a revoked certificate) must be what openssl prints
+for that case. No server is needed: the commands read files only. Keys stay in memory (tests/pki.py).
 """
 
 from __future__ import annotations

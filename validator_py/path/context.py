@@ -12,7 +12,9 @@ from .building import Built, Path
 
 # The checks the guide and the partner page teach, named in messages so a user can confirm a finding.
 VERIFY = {
-    "certificate": "`openssl verify -CAfile nuvy-ca.crt -untrusted intermediates.crt nuvy-client.crt`",
+    "certificate": (
+        "`openssl verify -CAfile nuvy-ca-<env>.crt -untrusted intermediates.crt nuvy-client-<env>.crt`"
+    ),
     "chain": (
         "`openssl verify -CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`"
     ),

@@ -149,7 +149,7 @@ def _signatures(context: PathContext) -> Outcome:
             )
         return F, (
             f"The signature could not be checked against {label}: {unverified_reason(links[0])}. "
-            "Run `openssl verify -CAfile nuvy-ca.crt nuvy-client.crt` (guide step 6)."
+            "Run `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
         )
     return F, (
         sentence([_link_problem(context, index) for index in broken]) + ". That link is broken: the chain "
