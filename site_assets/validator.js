@@ -253,6 +253,25 @@ function renderSwitch(details, onSwitch) {
   return button;
 }
 
+// With "Your details" filled in on this page (details-form.js), a CSR's subject is compared with them.
+function renderSubjectComparison(report) {
+  const form = window.NuvyDetailsForm;
+  if (report.kind !== "csr" || !form || !report.details) return null;
+  const differs = form.compareSubject(report.details.subject);
+  if (differs === null) return null;
+  const box = el("div", `nuvy-subject-diff nuvy-subject-diff--${differs.length ? "fail" : "pass"}`);
+  box.id = "nuvy-subject-diff";
+  if (!differs.length) {
+    box.append(el("p", null, "The CSR's subject is exactly the one your details make."));
+    return box;
+  }
+  box.append(el("p", null, "The CSR's subject differs from your details:"));
+  const list = el("ul");
+  for (const message of differs) list.append(el("li", null, message));
+  box.append(list);
+  return box;
+}
+
 function renderReport(ui, report, nowMs, onSwitch) {
   const verdict = STATUS_TEXT[report.verdict] ? report.verdict : "fail";
   const container = el("div", `nuvy-report nuvy-report--${verdict}`);
@@ -272,6 +291,8 @@ function renderReport(ui, report, nowMs, onSwitch) {
   const match = renderMatch(checks);
   if (match) container.append(match);
   if (report.bundle_pem) container.append(renderBundle(ui, report.bundle_pem));
+  const comparison = renderSubjectComparison(report);
+  if (comparison) container.append(comparison);
 
   const order = { fail: 0, warn: 1, pass: 2, not_applicable: 3 };
   const sorted = [...checks].sort((a, b) => (order[a.status] ?? 0) - (order[b.status] ?? 0));
