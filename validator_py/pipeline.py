@@ -304,10 +304,12 @@ async def _chain_report(
         signatures=signatures,
     )
     revocation = await _revocation(context, crls, "No CRL was given for the chain", verifier)
+    path_details = _path_details(context)
+    # A chain's path is listed once, under the name the page and the CLI have always shown it by.
     details: dict[str, Any] = {
         **describe(leaf),
-        "certificates": _path_details(context)["path"],
-        **_path_details(context),
+        "certificates": path_details["path"],
+        "not_in_chain": path_details["not_in_chain"],
     }
     bundle = "".join(pem(cert) for cert in context.certs[1:])
     return Report(kind="chain", checks=_path_checks(context, revocation), details=details,

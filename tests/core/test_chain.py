@@ -39,6 +39,7 @@ def test_ordered_chain_passes_and_bundles_the_cas(pki: NuvyPKI, partner: tuple[m
     assert report.check("path.unused").status is P
     assert report.bundle_pem == inter.pem + root.pem
     assert report.to_dict()["bundle_pem"] == inter.pem + root.pem
+    assert "path" not in report.details  # Listed once, as "certificates".
     assert [c["position"] for c in report.details["certificates"]] == [
         "the leaf certificate",
         "intermediate certificate 1",

@@ -91,7 +91,7 @@ def test_the_page_commands_install_and_run_the_wheel(built_site: Path, tmp_path:
     (work / wheel.name).write_bytes(wheel.read_bytes())
     # The files the page names, made the way the guide makes them, with one certificate near expiry.
     ca = mk.make_ca("Nuvy QA CA", key_slot=100)
-    csr = mk.make_csr(key_slot=21)
+    csr = mk.make_csr(cn="acme-api", o="Acme Pagamentos", ou="QA", key_slot=21)
     soon = mk.make_client(ca, key=csr.key, not_before=mk.NOW - mk.YEAR, not_after=_in_days(20))
     (work / "nuvy-ca-qa.crt").write_text(ca.pem)
     (work / "nuvy-client-qa.crt").write_text(soon.pem)
