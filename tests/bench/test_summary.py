@@ -300,10 +300,12 @@ def test_before_after_carries_issue_12s_steady_ratio() -> None:
 
 def test_docs_table_shows_the_profiles_and_the_decision() -> None:
     profiles = _profiles()
-    results = {**_results(PAGES), **run.summarize(PAGES, guide_wasm=0, profiles=profiles), "profiles": profiles}
+    summary = run.summarize(PAGES, guide_wasm=0, profiles=profiles)
+    results = {**_results(PAGES), **summary, "profiles": profiles}
     table = run.markdown_table(results)
     assert "| office | validator page as built | 2000 | 20 |" in table
-    assert "| mobile | guide → step 6 → ready: stock Pyodide as the validator page, no hint | 9000 | |" in table
+    stock_path = "guide → step 6 → ready: stock Pyodide as the validator page, no hint"
+    assert f"| mobile | {stock_path} | 9000 | |" in table
     assert "| `cold_ready_mobile_vs_stock` | 0.4 | ≤ 0.5 (met) |" in table
     assert "shipped snapshot: cold ready 0.9 x the built page on the office profile, 1.1 x on mobile" in table
 
@@ -336,7 +338,7 @@ def test_warmup_worker_runs_python_only_between_import_and_snapshot(tmp_path: Pa
 
 
 def test_without_hint_removes_exactly_the_prefetch_tags() -> None:
-    from hooks import prefetch  # noqa: PLC0415
+    from hooks import prefetch
 
     runtime = {"worker_url": "w.js", "pyodide_url": "p.mjs", "index_url": "i/", "bundle_url": "b.zip",
                "bundle_sha256": "ab", "ignored": "x"}
