@@ -7,6 +7,7 @@ warm runs reuse one profile after a priming visit, so the HTTP cache and V8's wa
 
 from __future__ import annotations
 
+import base64
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -124,6 +125,30 @@ class RunResult:
     fetches: list[Fetch] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NetworkProfile:
+    """One emulated network, the same for every page of a run (CDP Network.emulateNetworkConditions)."""
+
+    name: str
+    down_mbit: float
+    up_mbit: float
+    rtt_ms: float
+
+    def conditions(self) -> dict[str, Any]:
+        # CDP takes bytes per second and the latency added to every request (the round trip).
+        return {
+            "offline": False, "latency": self.rtt_ms,
+            "downloadThroughput": self.down_mbit * 1e6 / 8, "uploadThroughput": self.up_mbit * 1e6 / 8,
+        }
+
+
+# The issue's two profiles (down and RTT); the upload rates are ours, and only requests go up.
+NETWORK_PROFILES = (
+    NetworkProfile("office", down_mbit=50, up_mbit=20, rtt_ms=20),
+    NetworkProfile("mobile", down_mbit=8, up_mbit=2, rtt_ms=100),
+)
+
+
 class PageFailedError(RuntimeError):
     """The page under test never became ready; the message carries what it showed."""
 
@@ -185,13 +210,23 @@ def _wait_snapshot(page: Page, url: str) -> None:
     raise PageFailedError(f"{url}: no runtime snapshot stored after {SNAPSHOT_WAIT_S} s")
 
 
+def _emulate(context: BrowserContext, page: Page, network: NetworkProfile | None) -> None:
+    # Set on the page's target, it holds for every request of the page and of its dedicated workers (where
+    # the runtime is fetched), and for every later navigation of the tab.
+    if network is not None:
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", network.conditions())
+
+
 def run_once(
     playwright: Playwright, profile: Path, url: str, texts: list[str], *, steady: bool, record: bool,
-    await_snapshot: bool = False,
+    await_snapshot: bool = False, network: NetworkProfile | None = None,
 ) -> RunResult:
     context = _launch(playwright, profile)
     try:
         page = context.pages[0] if context.pages else context.new_page()
+        _emulate(context, page, network)
         responses: list[Response] = []
         if record:
             _collect(page, responses)
@@ -219,23 +254,123 @@ def run_once(
         context.close()
 
 
-def idle_wasm_bytes(playwright: Playwright, url: str, idle_ms: int = 3000) -> tuple[int, list[str]]:
-    """Bytes of WebAssembly a page fetches by the time the network is idle plus ``idle_ms``."""
+HINT_MARK = "nuvy:prefetch-hint"  # site_assets/prefetch.js marks the moment it hints
+
+
+@dataclass
+class GuideIdle:
+    """What a guide page fetched: WebAssembly before it was idle (must be none) and what its hint fetched."""
+
+    wasm_bytes_before_idle: int
+    wasm_urls_before_idle: list[str]
+    hinted: bool  # the page issued its prefetch hint
+    prefetched_urls: list[str]
+    prefetched_bytes: int
+
+
+# When the page became idle, in the page's clock: the prefetch hint's mark if it hinted, otherwise the load
+# event's end plus one idle callback (what the hint waits for), and the start time of every request.
+IDLE_STATE = """
+() => {
+  const mark = performance.getEntriesByName("HINT_MARK")[0];
+  const [nav] = performance.getEntriesByType("navigation");
+  return {
+    idle: mark ? mark.startTime : (nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : null),
+    hinted: Boolean(mark),
+    resources: performance.getEntriesByType("resource").map((e) => [e.name, e.startTime, e.initiatorType]),
+  };
+}
+""".replace("HINT_MARK", HINT_MARK)
+
+
+# Whether the page's hint (if it has one) has been given and every file it hinted has arrived.
+HINT_DONE = """
+() => {
+  if (!document.getElementById("nuvy-prefetch")) return true;
+  if (performance.getEntriesByName("HINT_MARK").length === 0) return false;
+  const hinted = [...document.querySelectorAll('link[rel="prefetch"]')].map((link) => link.href);
+  const done = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+  return hinted.every((href) => done.has(href));
+}
+""".replace("HINT_MARK", HINT_MARK)
+HINT_WAIT_S = 120
+
+
+def _wait_guide_idle(page: Page, idle_ms: int) -> dict[str, Any]:
+    """Waits for the load event, the network to settle, `idle_ms` more, and every file the page hinted."""
+    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(idle_ms)
+    deadline = time.monotonic() + HINT_WAIT_S
+    while not page.evaluate(HINT_DONE):
+        if time.monotonic() > deadline:
+            raise PageFailedError(f"{page.url}: the prefetch hint's files did not arrive in {HINT_WAIT_S} s")
+        page.wait_for_timeout(100)
+    state: dict[str, Any] = page.evaluate(IDLE_STATE)
+    return state
+
+
+def _is_wasm(fetch: Fetch) -> bool:
+    return fetch.url.split("?")[0].endswith(".wasm") or fetch.body[:4] == b"\0asm"
+
+
+def guide_idle(playwright: Playwright, url: str, idle_ms: int = 3000) -> GuideIdle:
+    """What a guide page fetches before it is idle and what its hint fetches once it is (unthrottled)."""
     with tempfile.TemporaryDirectory(prefix="nuvy-bench-") as profile:
         context = _launch(playwright, Path(profile))
         try:
             page = context.pages[0] if context.pages else context.new_page()
             responses: list[Response] = []
             _collect(page, responses)
-            page.goto(url, wait_until="networkidle")
-            page.wait_for_timeout(idle_ms)
-            wasm = [
-                f for f in _fetches(responses)
-                if f.url.split("?")[0].endswith(".wasm") or f.body[:4] == b"\0asm"
+            page.goto(url, wait_until="commit")
+            state = _wait_guide_idle(page, idle_ms)
+            fetches = {f.url: f for f in _fetches(responses)}
+            idle = state["idle"]
+            started = {name: start for name, start, _ in state["resources"]}
+            before = [
+                f for u, f in fetches.items() if _is_wasm(f) and (idle is None or started.get(u, 0) < idle)
             ]
-            return sum(len(f.body) for f in wasm), [f.url for f in wasm]
+            hinted = [name for name, _, initiator in state["resources"] if initiator == "link"
+                      and name in fetches and (idle is not None and started[name] >= idle)]
+            return GuideIdle(
+                wasm_bytes_before_idle=sum(len(f.body) for f in before),
+                wasm_urls_before_idle=[f.url for f in before],
+                hinted=bool(state["hinted"]),
+                prefetched_urls=sorted(hinted),
+                prefetched_bytes=sum(len(fetches[u].body) for u in hinted),
+            )
         finally:
             context.close()
+
+
+# The guide's step-6 link to the validator: the first link to the validator page after the step-6 heading.
+STEP6_LINK = "h2[id^='6-'] ~ p a[href$='validator/']"
+
+
+def guide_path_once(
+    playwright: Playwright, profile: Path, guide_url: str, network: NetworkProfile | None,
+    idle_ms: int = 3000,
+) -> float:
+    """Open the guide, wait until it is idle, click the step-6 link: ms from the click's navigation to ready.
+
+    The validator page's clock starts at its navigation, which the click starts, so this is what the user
+    waits after clicking. The guide's own load and idle time is not counted.
+    """
+    context = _launch(playwright, profile)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        _emulate(context, page, network)
+        page.add_init_script(READY_OBSERVER)
+        page.goto(guide_url, wait_until="commit")
+        _wait_guide_idle(page, idle_ms)
+        link = page.locator(STEP6_LINK).first
+        link.click()
+        page.wait_for_url("**/validator/", wait_until="commit")
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return _wait_ready(page, page.url, errors)
+    finally:
+        context.close()
 
 
 def chromium_version(playwright: Playwright) -> str:
@@ -244,3 +379,47 @@ def chromium_version(playwright: Playwright) -> str:
         return str(browser.version)
     finally:
         browser.close()
+
+
+# The packed snapshot this browser stored (worker.js storeSnapshot), as base64.
+READ_SNAPSHOT = """
+async () => {
+  const cache = await caches.open("nuvy-runtime-snapshots");
+  const [key] = await cache.keys();
+  const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  }
+  return btoa(text);
+}
+"""
+
+
+def stored_snapshot(playwright: Playwright, url: str) -> bytes:
+    """The snapshot the validator page at `url` stores on a first visit: made before it saw any input."""
+    with tempfile.TemporaryDirectory(prefix="nuvy-snapshot-") as profile:
+        context = _launch(playwright, Path(profile))
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.add_init_script(READY_OBSERVER)
+            page.goto(url, wait_until="commit")
+            _wait_ready(page, url, [])
+            _wait_snapshot(page, url)
+            return base64.b64decode(page.evaluate(READ_SNAPSHOT))
+        finally:
+            context.close()
+
+
+def start_kind(playwright: Playwright, url: str) -> str:
+    """How a first visit's runtime started: "snapshot" or "fresh" (the page's #nuvy-status data-start)."""
+    with tempfile.TemporaryDirectory(prefix="nuvy-start-") as profile:
+        context = _launch(playwright, Path(profile))
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.add_init_script(READY_OBSERVER)
+            page.goto(url, wait_until="commit")
+            _wait_ready(page, url, [])
+            return str(page.evaluate("document.getElementById('nuvy-status').dataset.start"))
+        finally:
+            context.close()

@@ -10,6 +10,13 @@ comparison differs only in what each page loads:
   validator bundle loaded exactly as the validator page loads them, snapshot included, and nothing imported
   or checked. It is the lowest start-up any page built on this runtime can reach, so it shows how much of the
   validator page's start-up is the validator's own.
+- ``shipped``: the built site whose worker, when this browser has no snapshot yet, loads one made when the
+  bench was prepared and served next to the bundle (`shipped_worker`): the "snapshot made at site-build time"
+  variant of issue 16, built here for measuring only.
+
+For the guide-to-validator path (open /guide/, wait until idle, click the step-6 link) there are two more
+roots: ``nohint`` (the site without the guide pages' prefetch hint) and ``stock-guide`` (the same, with the
+stock page as /validator/), so the path is measured with and without the hint and with stock Pyodide.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ class Trees:
     pages: dict[str, tuple[Path, str]]
     notes: tuple[str, ...]
     snapshot_pages: frozenset[str]  # pages whose worker saves a runtime memory snapshot
+    guide_paths: dict[str, Path]  # root per guide-to-validator variant: validator, nohint, stock
 
 
 def _run(command: list[str], what: str) -> str:
@@ -177,6 +185,97 @@ def floor_worker(source: str) -> str:
     return source
 
 
+# The shipped-snapshot variant's additions to the worker: when Cache Storage has no snapshot, fetch the one
+# served next to the bundle (same packed format as the stored one) and start from it.
+SHIPPED_SNAPSHOT_JS = """
+// bench/trees.py shipped variant: a snapshot made when the site was prepared, served next to the bundle.
+const nativeFetch = self.fetch.bind(self);
+function shippedSnapshotURL(config) {
+  return config.bundle_url.replace(/\\.zip$/, ".snapshot");
+}
+function shippedSnapshot(config) {
+  const bytes = nativeFetch(shippedSnapshotURL(config), { credentials: "same-origin" })
+    .then((response) => {
+      if (!response.ok) throw new Error(`no shipped snapshot (${response.status})`);
+      return response.arrayBuffer();
+    })
+    .then(unpackSnapshot);
+  bytes.catch(() => {});
+  return { bytes };
+}
+"""
+SHIPPED_HOOK = ("snapshot: cachedSnapshot(files),",
+                "snapshot: cachedSnapshot(files).then((saved) => saved || shippedSnapshot(files)),")
+
+
+def shipped_worker(source: str) -> str:
+    """The site's worker.js that falls back to the shipped snapshot when the browser has none."""
+    if source.count(SHIPPED_HOOK[0]) != 1:
+        raise BenchSetupError(
+            f"worker.js has no single `{SHIPPED_HOOK[0]}`: update SHIPPED_HOOK in bench/trees.py to match it"
+        )
+    return source.replace(SHIPPED_HOOK[0], SHIPPED_HOOK[1]) + SHIPPED_SNAPSHOT_JS
+
+
+# The pre-snapshot warm-up variant (issue 16, item 4), measured before it is built into validator_py: on a
+# fresh start, after the import and before the snapshot, one full check of the first environment's CA runs
+# in Python alone (a verifier that touches no JavaScript, driven without an event loop), so the snapshot holds
+# every lazy import and asn1crypto's per-class set-up, and the WebCrypto warm-up after it is cheap.
+PRE_SNAPSHOT_WARMUP = '''
+def _nuvy_warm(environments_json):
+    import datetime, json
+    from validator_py import validate_async
+    from validator_py.browser import _environments
+    from validator_py.pipeline import run_sync
+
+    class Verifier:  # Its answers are thrown away with the report.
+        async def verify(self, request):
+            return True
+
+    environments = _environments(environments_json)
+    first = environments[0]
+    report = run_sync(validate_async(first.ca, environments, selected=first.id,
+                                     at=datetime.datetime.now(datetime.UTC), verifier=Verifier()))
+    json.dumps(report.to_dict())
+'''
+WARMUP_HOOK = "  browser.warmup();\n"
+
+
+def warmup_worker(source: str) -> str:
+    """The site's worker.js with `PRE_SNAPSHOT_WARMUP` run between the import and the snapshot."""
+    if source.count(WARMUP_HOOK) != 1:
+        raise BenchSetupError(
+            f"worker.js has no single `{WARMUP_HOOK.strip()}`: update WARMUP_HOOK in bench/trees.py"
+        )
+    code = json.dumps(PRE_SNAPSHOT_WARMUP)
+    call = (f"  pyodide.runPython({code} + `_nuvy_warm(${{JSON.stringify(config.environments_json)}})`"
+            " + \"\\ndel _nuvy_warm\\n\");\n")
+    return source.replace(WARMUP_HOOK, WARMUP_HOOK + call)
+
+
+def shipped_snapshot_path(root: Path) -> Path:
+    bundles = sorted((root / "assets" / "runtime").glob("validator-*.zip"))
+    if len(bundles) != 1:
+        raise BenchSetupError(f"expected one bundle under {root}/assets/runtime, found {bundles}")
+    return bundles[0].with_suffix(".snapshot")
+
+
+_HINT = re.compile(r'<script type="application/json" id="nuvy-prefetch">.*?</script>\n?'
+                   r'<script src="[^"]*prefetch\.js" defer></script>\n?', re.DOTALL)
+
+
+def without_hint(html: str) -> str:
+    """A page without the prefetch hint (hooks/prefetch.py), as built before the hint existed."""
+    return _HINT.sub("", html)
+
+
+def _strip_hints(root: Path) -> None:
+    for page in root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if 'id="nuvy-prefetch"' in text:
+            page.write_text(without_hint(text), encoding="utf-8")
+
+
 def _add_floor(site: Path, root: Path) -> Path:
     floor_root = _copy_site(site, root)
     worker = _worker_path(floor_root)
@@ -204,11 +303,28 @@ def prepare(site: Path, out: Path, before: Path | None = None) -> Trees:
     # The floor and the earlier build are each served from their own root (their own origin), so their
     # snapshot caches and HTTP caches are their own.
     pages["floor"] = (_add_floor(site, out / "floor-site"), "/validator/")
+    shipped = _copy_site(site, out / "shipped-site")
+    worker = _worker_path(shipped)
+    worker.write_text(shipped_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
+    pages["shipped"] = (shipped, "/validator/")
+    warm = _copy_site(site, out / "warmup-site")
+    worker = _worker_path(warm)
+    worker.write_text(warmup_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
+    pages["warmup"] = (warm, "/validator/")
     if before is not None:
         pages["before"] = (_copy_site(before, out / "before-site"), "/validator/")
     snapshot_pages = frozenset(
         name for name, (root, path) in pages.items()
         if path == "/validator/" and "makeMemorySnapshot" in _worker_path(root).read_text()
     )
+    nohint = _copy_site(site, out / "nohint-site")
+    _strip_hints(nohint)
+    stock_guide = _copy_site(nohint, out / "stock-guide-site")
+    _add_baselines(stock_guide, out)
+    stock_page = (stock_guide / "bench" / "stock" / "index.html").read_text(encoding="utf-8")
+    (stock_guide / "validator" / "index.html").write_text(
+        stock_page.replace('src="stock.js"', 'src="/bench/stock/stock.js"'), encoding="utf-8"
+    )
+    guide_paths = {"validator": site_root, "nohint": nohint, "stock": stock_guide}
     return Trees(site_root=site_root, pages=pages, notes=(),
-                 snapshot_pages=snapshot_pages)
+                 snapshot_pages=snapshot_pages, guide_paths=guide_paths)

@@ -10,6 +10,7 @@ modules; the project root is put on sys.path for that. Each event only wires the
 - hooks.runtime: vendored Pyodide and the validator bundle, checked by hash;
 - hooks.pages: the download section and the validator's JSON data;
 - hooks.details: the "Your details" form that fills a page's commands;
+- hooks.prefetch: the guide pages' hint to fetch the validator's runtime files once idle;
 - hooks.csp: the Content-Security-Policy meta and `_headers`;
 - hooks.wheel: the command-line validator's wheel, from the sources the browser bundle pins.
 """
@@ -26,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 # First on the path, so a build of another checkout (a test copy, say) uses that checkout's hooks.
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if sys.path[:1] != [_PROJECT_ROOT]:
     sys.path.insert(0, _PROJECT_ROOT)
 
-from hooks import a11y, csp, details, guards, pages, release  # noqa: E402 - needs the path set above.
+from hooks import a11y, csp, details, guards, pages, prefetch, release  # noqa: E402 - needs the path set above.
 from hooks.environments import CaConfigError, CaEnvironment, load_environments  # noqa: E402
 from hooks.runtime import RuntimePlan, VendorError, check_bundle_pin, load_pins, plan_runtime  # noqa: E402
 from hooks.wheel import Wheel, WheelError, build_wheel, with_wheel  # noqa: E402
@@ -118,7 +120,19 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         except OSError as error:
             shown = pages.BOOT_SCRIPT
             raise PluginError(f"{shown}: cannot be read ({error}); restore it from git") from error
+    elif prefetch.wants_hint(page.file.src_uri, output, pages.DATA_MARKER):
+        output = _with_prefetch_hint(output, page.url)
     return _with_policy(a11y.name_search_dialog(output), f"docs/{page.file.src_uri}")
+
+
+def _with_prefetch_hint(output: str, page_url: str) -> str:
+    build = _build()
+    runtime = pages.page_data(build.environments, build.runtime, page_url, build.limits, {})["runtime"]
+    tags = prefetch.hint_tags(runtime, get_relative_url(prefetch.HINT_SCRIPT, page_url))
+    try:
+        return prefetch.with_hint(output, tags)
+    except prefetch.PrefetchError as error:
+        raise PluginError(f"{page_url or 'index'}: {error}") from error
 
 
 def on_post_template(output_content: str, template_name: str, config: Any) -> str:
