@@ -146,7 +146,10 @@ def test_axe_finds_no_serious_violation(
 ) -> None:
     """Axe on every page, and every sideways scroller reachable and named, at this width and scheme."""
     viewport = {"width": WIDTHS[width], "height": HEIGHT}
-    context = browser.new_context(bypass_csp=True, color_scheme=mode, viewport=viewport)  # type: ignore[arg-type]
+    # Reduced motion: colours switch at once, so axe judges the states a user sees, not a fade between them.
+    context = browser.new_context(  # type: ignore[arg-type]
+        bypass_csp=True, color_scheme=mode, viewport=viewport, reduced_motion="reduce"
+    )
     page = context.new_page()
     problems: list[str] = []
 
