@@ -17,6 +17,9 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Shared memory in /tmp, not /dev/shm: a container's or a chroot's /dev/shm can be too small for the
+    # Pyodide pages, and a renderer that runs out of it crashes ("Target crashed", seen once in nox -s fresh).
+    "--disable-dev-shm-usage",
 )
 
 
