@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer, serve_in_thread
+from tests.e2e.validator_page import ValidatorPage, opened_validator_page
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR_PAGE = "validator/index.html"
@@ -45,3 +47,11 @@ def site_server(site_dir: Path) -> Iterator[tuple[SiteServer, str]]:
     server, base_url = serve_in_thread(site_dir)
     yield server, base_url
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
+    """The validator page, opened once per test module (Pyodide's start-up is the slow part); a module that
+    needs other browser flags (test_isolated_network.py) defines its own."""
+    with opened_validator_page(playwright, site_server) as page:
+        yield page

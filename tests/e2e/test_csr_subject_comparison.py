@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Playwright
 
-from scripts.serve import SiteServer
 from tests import pki as mk
-from tests.e2e.validator_page import ValidatorPage, opened_validator_page
+from tests.e2e.validator_page import ValidatorPage
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    with opened_validator_page(playwright, site_server) as page:
-        yield page
 
 
 def _type_details(vp: ValidatorPage, o: str, cn: str) -> None:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import base64
 import random
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from playwright.sync_api import Playwright
 
-from scripts.serve import SiteServer
-from tests.e2e.validator_page import ValidatorPage, opened_validator_page
+from tests.e2e.validator_page import ValidatorPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -133,12 +130,6 @@ def fuzz_inputs(samples: dict[str, str]) -> list[tuple[str, bytes]]:
             blocks = b"".join(rng.choice(pems) for _ in range(rng.randrange(2, 12)))
             inputs.append((f"blocks-{len(inputs)}.pem", blocks))
     return inputs
-
-
-@pytest.fixture(scope="module")
-def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    with opened_validator_page(playwright, site_server) as page:
-        yield page
 
 
 def test_every_fuzzed_input_gets_an_answer_and_the_worker_survives(vp: ValidatorPage) -> None:

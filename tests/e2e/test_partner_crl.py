@@ -3,23 +3,13 @@ for revocation, and it gets the same private-key guard as every other box."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from cryptography.hazmat.primitives import serialization
-from playwright.sync_api import Playwright
 
-from scripts.serve import SiteServer
 from tests import pki as mk
-from tests.e2e.validator_page import Outcome, ValidatorPage, opened_validator_page
+from tests.e2e.validator_page import Outcome, ValidatorPage
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    with opened_validator_page(playwright, site_server) as page:
-        yield page
 
 
 @pytest.fixture(scope="module")

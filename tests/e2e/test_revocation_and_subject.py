@@ -11,19 +11,11 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from playwright.sync_api import Playwright
 
-from scripts.serve import SiteServer
 from tests import pki
-from tests.e2e.validator_page import ValidatorPage, opened_validator_page
+from tests.e2e.validator_page import ValidatorPage
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    with opened_validator_page(playwright, site_server) as page:
-        yield page
 
 
 @pytest.fixture(autouse=True)

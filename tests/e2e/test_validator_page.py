@@ -18,21 +18,13 @@ from asn1crypto import csr as a_csr
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from playwright.sync_api import Playwright
 
-from scripts.serve import SiteServer
 from tests import pki
-from tests.e2e.validator_page import ValidatorPage, opened_validator_page
+from tests.e2e.validator_page import ValidatorPage
 
 pytestmark = pytest.mark.e2e
 
 BEGIN = "-----BEGIN "  # Built at run time so no committed file contains a private-key header.
-
-
-@pytest.fixture(scope="module")
-def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[ValidatorPage]:
-    with opened_validator_page(playwright, site_server) as page:
-        yield page
 
 
 @pytest.fixture(autouse=True)
