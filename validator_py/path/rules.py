@@ -136,8 +136,8 @@ def _signatures(context: PathContext) -> Outcome:
         return NA, "No issuer certificate was found, so no signature could be checked (see path.build)."
     broken = [index for index, link in enumerate(links) if link is not True]
     if not broken:
-        if len(links) == 1 and context.is_anchor(1):
-            return P, f"The signature verifies with the public key of {context.label(1)}."
+        if len(links) == 1:
+            return P, f"The signature verifies with the public key of {context.name(1)}."
         return P, f"All {len(links)} signatures on the path verify."
     if broken == [0] and context.mode == "certificate" and context.is_anchor(1):
         label = context.label(1)
@@ -509,7 +509,7 @@ def _algorithms(context: PathContext) -> Outcome:
 
 def _leaf_purpose(context: PathContext) -> Outcome:
     """RFC 5280 §4.2.1.9, §4.2.1.3 and §4.2.1.12: a TLS client certificate is no CA and allows clientAuth."""
-    leaf, name = context.cert, context.name(0)
+    leaf, name = context.cert, context.sentence_name(0)
     if leaf.is_ca:
         return F, (
             f"{name} is a CA certificate (basicConstraints CA:TRUE); servers refuse CA certificates "

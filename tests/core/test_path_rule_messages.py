@@ -1,0 +1,107 @@
+"""Exact messages of path rules that every verdict leans on, which issue 17's mutation run found unasserted:
+the leaf's purpose, the signature check's not-applicable and multi-link forms, and a lone leaf's validity."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import pki as mk
+from tests.conftest import NuvyPKI
+from validator_py import Environment, Report, Status, validate
+
+P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
+
+
+def _qa(p: NuvyPKI, data: str) -> Report:
+    return validate(data, [Environment("qa", "QA", p.qa.pem)], selected="qa", at=p.now)
+
+
+def _chain(p: NuvyPKI, *certs: mk.Issued) -> Report:
+    return validate(mk.pem_bundle(*certs), [], selected="", at=p.now)
+
+
+@pytest.fixture(scope="module")
+def partner() -> tuple[mk.Issued, mk.Issued]:
+    root = mk.make_ca("Partner Root", key_slot=40)
+    inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41)
+    return root, inter
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "message"),
+    [
+        ({}, P, "The leaf may authenticate a TLS client."),
+        (
+            {"basic_constraints_ca": True},
+            F,
+            "The leaf certificate (client-name) is a CA certificate (basicConstraints CA:TRUE); servers "
+            "refuse CA certificates as client certificates.",
+        ),
+        (
+            {"key_usage_flags": {"digital_signature": True, "key_cert_sign": True}},
+            F,
+            "The leaf certificate (client-name) asserts keyCertSign, which only a CA may; servers refuse it "
+            "as a client certificate.",
+        ),
+        (
+            {"eku": (mk.SERVER_AUTH,)},
+            F,
+            "The leaf certificate (client-name)'s Extended Key Usage does not include clientAuth, so a "
+            "server refuses it for a TLS client (ClientCertUntrusted).",
+        ),
+    ],
+    ids=["client", "ca-true", "key-cert-sign", "server-auth-only"],
+)
+def test_leaf_purpose(pki: NuvyPKI, options: dict[str, object], status: Status, message: str) -> None:
+    result = _qa(pki, mk.make_client(pki.qa, **options).pem).check("path.leaf_purpose")  # type: ignore[arg-type]
+    assert (result.status, result.message) == (status, message)
+
+
+def test_signature_check_without_an_issuer_is_not_applicable(pki: NuvyPKI) -> None:
+    stranger = mk.make_ca("Stranger CA", key_type="ec256", key_slot=62)
+    result = _qa(pki, mk.make_client(stranger, key_type="ec256").pem).check("signature.valid")
+    assert (result.status, result.message) == (
+        NA, "No issuer certificate was found, so no signature could be checked (see path.build)."
+    )
+
+
+def test_signatures_of_a_longer_path_are_counted(pki: NuvyPKI, partner: tuple[mk.Issued, mk.Issued]) -> None:
+    root, inter = partner
+    result = _chain(pki, mk.make_client(inter, key_slot=42), inter, root).check("signature.valid")
+    assert (result.status, result.message) == (P, "All 2 signatures on the path verify.")
+
+
+def test_one_verified_link_names_its_signer(pki: NuvyPKI, partner: tuple[mk.Issued, mk.Issued]) -> None:
+    root, inter = partner
+    chain = _chain(pki, mk.make_client(inter, key_slot=42), inter)  # The root is missing.
+    assert chain.check("signature.valid").message == (
+        "The signature verifies with the public key of intermediate certificate 1 (Partner Issuing CA)."
+    )
+    direct = _chain(pki, mk.make_client(root, key_slot=42), root).check("signature.valid")
+    assert direct.message == (
+        "The signature verifies with the public key of the root certificate (Partner Root)."
+    )
+    qa = _qa(pki, mk.make_client(pki.qa).pem).check("signature.valid")
+    assert qa.message == "The signature verifies with the public key of the QA CA (qa)."
+
+
+def test_a_forged_leaf_directly_under_a_partner_root_gets_the_chain_wording(
+    pki: NuvyPKI, partner: tuple[mk.Issued, mk.Issued]
+) -> None:
+    """Only the certificate report speaks of "the issuer name matches the QA CA"; a chain names both ends."""
+    root, _ = partner
+    forged = mk.make_client(root, signing_key=mk.private_key("rsa2048", 43), key_slot=42)
+    result = _chain(pki, forged, root).check("signature.valid")
+    assert result.status is F
+    assert result.message.startswith(
+        "The signature of the leaf certificate (client-name) does not verify with the key of the root "
+        "certificate (Partner Root) (the signature does not verify). That link is broken"
+    )
+
+
+def test_a_lone_leaf_says_its_validity_period(pki: NuvyPKI) -> None:
+    stranger = mk.make_ca("Stranger CA", key_type="ec256", key_slot=62)
+    leaf = mk.make_client(stranger, key_type="ec256", not_before=mk.NOW - mk.DAY, not_after=mk.NOW + mk.YEAR)
+    result = _qa(pki, leaf.pem).check("validity.period")
+    expected = "Valid from 2026-06-14 12:00 UTC until 2027-06-15 12:00 UTC."
+    assert (result.status, result.message) == (P, expected)
