@@ -148,6 +148,13 @@ def partner() -> tuple[Cert, Cert, Cert]:
     return root, inter, make_leaf(inter)
 
 
+def under_partner_root(name: str, **options: object) -> Built:
+    """The commonest case: one intermediate, made with ``options``, between the partner root and a leaf."""
+    root = partner()[0]
+    inter = make_ca(name, root, **options)
+    return chain_mode(make_leaf(inter), [inter], root)
+
+
 @functools.cache
 def environment_ca() -> Cert:
     return make_ca("Nuvy QA Path CA")
@@ -527,9 +534,7 @@ def _() -> Built:
     culprits=("Expired Issuing CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Expired Issuing CA", root, not_after=NOW - SECOND)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Expired Issuing CA", not_after=NOW - SECOND)
 
 
 @case(
@@ -655,9 +660,7 @@ def _() -> Built:
     culprits=("No Constraints CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("No Constraints CA", root, ca=None)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("No Constraints CA", ca=None)
 
 
 @case(
@@ -669,9 +672,7 @@ def _() -> Built:
     culprits=("Lax Constraints CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Lax Constraints CA", root, bc_critical=False)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Lax Constraints CA", bc_critical=False)
 
 
 @case(
@@ -683,9 +684,7 @@ def _() -> Built:
     culprits=("Not A CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Not A CA", root, ca=False)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Not A CA", ca=False)
 
 
 @case(
@@ -717,9 +716,7 @@ def _() -> Built:
     culprits=("No Cert Sign CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("No Cert Sign CA", root, ku={"digital_signature": True, "crl_sign": True})
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("No Cert Sign CA", ku={"digital_signature": True, "crl_sign": True})
 
 
 @case(
@@ -733,9 +730,7 @@ def _() -> Built:
     culprits=("No Key Usage CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("No Key Usage CA", root, ku=None)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("No Key Usage CA", ku=None)
 
 
 @case(
@@ -772,9 +767,7 @@ def _() -> Built:
 
 @case("pathlen-zero-at-limit", "§6.1.4(l)(m)", ok=True, check="path.path_length", status=P)
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Zero Length CA", root, path_length=0)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Zero Length CA", path_length=0)
 
 
 @case("pathlen-one-at-limit", "§6.1.4(l)(m)", ok=True, check="path.path_length", status=P)
@@ -986,9 +979,7 @@ def _() -> Built:
     culprits=("Unknown Extension CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Unknown Extension CA", root, extra=[(unknown(), True)])
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Unknown Extension CA", extra=[(unknown(), True)])
 
 
 @case(
@@ -1163,9 +1154,7 @@ def _() -> Built:
     culprits=("No AKI CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("No AKI CA", root, aki=False)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("No AKI CA", aki=False)
 
 
 @case(
@@ -1177,9 +1166,7 @@ def _() -> Built:
     culprits=("No SKI CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("No SKI CA", root, ski=False)
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("No SKI CA", ski=False)
 
 
 @case(
@@ -1311,9 +1298,7 @@ def _() -> Built:
     status=P,
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("RSA 2048 CA", root, key=pki.private_key("rsa2048", 7))
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("RSA 2048 CA", key=pki.private_key("rsa2048", 7))
 
 
 @case(
@@ -1325,9 +1310,7 @@ def _() -> Built:
     culprits=("RSA 1024 CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("RSA 1024 CA", root, key=pki.private_key("rsa1024", 7))
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("RSA 1024 CA", key=pki.private_key("rsa1024", 7))
 
 
 @case(
@@ -1353,9 +1336,7 @@ def _() -> Built:
     culprits=("Ed25519 CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Ed25519 CA", root, key=pki.private_key("ed25519", 7))
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Ed25519 CA", key=pki.private_key("ed25519", 7))
 
 
 @case("alg-p384-leaf-key", "contract: server algorithm policy", ok=True, check="path.algorithms", status=P)
@@ -1415,9 +1396,7 @@ def _() -> Built:
     culprits=("Server Only CA",),
 )
 def _() -> Built:
-    root = partner()[0]
-    inter = make_ca("Server Only CA", root, eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
-    return chain_mode(make_leaf(inter), [inter], root)
+    return under_partner_root("Server Only CA", eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -55,3 +55,13 @@ def vp(playwright: Playwright, site_server: tuple[SiteServer, str]) -> Iterator[
     needs other browser flags (test_isolated_network.py) defines its own."""
     with opened_validator_page(playwright, site_server) as page:
         yield page
+
+
+@pytest.fixture
+def stays_private(vp: ValidatorPage) -> Iterator[None]:
+    """After the test: nothing left the page, nothing was stored; then a new evidence window starts."""
+    yield
+    try:
+        vp.assert_private()
+    finally:
+        vp.checkpoint()

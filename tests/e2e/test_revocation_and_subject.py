@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from tests import pki
 from tests.e2e.validator_page import ValidatorPage
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _stays_private(vp: ValidatorPage) -> Iterator[None]:
-    yield
-    try:
-        vp.assert_private()
-    finally:
-        vp.checkpoint()
+# Every test of this module must leave the page private (nothing sent, stored or blocked).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("stays_private")]
 
 
 def _der(pem: str) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 from asn1crypto import algos as a_algos
@@ -22,18 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests import pki
 from tests.e2e.validator_page import ValidatorPage
 
-pytestmark = pytest.mark.e2e
+# Every test of this module must leave the page private (nothing sent, stored or blocked).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("stays_private")]
 
 BEGIN = "-----BEGIN "  # Built at run time so no committed file contains a private-key header.
-
-
-@pytest.fixture(autouse=True)
-def _stays_private(vp: ValidatorPage) -> Iterator[None]:
-    yield
-    try:
-        vp.assert_private()
-    finally:
-        vp.checkpoint()
 
 
 def pem(der: bytes, label: str = "CERTIFICATE") -> str:
