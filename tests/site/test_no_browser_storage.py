@@ -85,6 +85,8 @@ DETAILS = {"o": "Pão & Cia / Filial 2", "cn": "pao-cia", "c": "BR", "stem": "pa
 
 def _type_details(page: Page, requests: list[str]) -> None:
     """Type every field and choose the last environment: nothing may be stored, requested or in the URL."""
+    # The browser's own late loads (the favicon, seen once in a fresh clone) are not the form's doing.
+    page.wait_for_load_state("networkidle")
     url, before = page.url, len(requests)
     for field, value in DETAILS.items():
         page.fill(f"#nuvy-details-{field}", value)
