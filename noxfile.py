@@ -116,6 +116,8 @@ def _build_site(session: nox.Session) -> None:
     _ensure_node_modules(session)
     _fetch_browser_wheels(session)
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR))
+    # Every suite that is handed this site checks the stamp first (tests/site_stamp.py).
+    session.run("python", "-m", "tests.site_stamp", str(SITE_DIR))
 
 
 @nox.session

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Playwright
 
 from scripts.serve import SiteServer, serve_in_thread
+from tests import site_stamp
 from tests.e2e.validator_page import ValidatorPage, opened_validator_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if prebuilt:
         site = Path(prebuilt)
         assert (site / VALIDATOR_PAGE).is_file(), f"NUVY_SITE_DIR={prebuilt} has no {VALIDATOR_PAGE}"
+        site_stamp.check_prebuilt(site)
         return site
     site = tmp_path_factory.mktemp("e2e-site")
     result = subprocess.run(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from tests import site_stamp
+
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR_PAGE = "validator/index.html"
 
@@ -28,6 +30,7 @@ def build_site(target: Path) -> Path:
             raise AssertionError(
                 f"NUVY_SITE_DIR={prebuilt} has no {VALIDATOR_PAGE}; run `nox -s build` first"
             )
+        site_stamp.check_prebuilt(site)
         return site
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(target)],

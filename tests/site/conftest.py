@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 from site_helpers import CertMaker, make_project_copy, run_build  # noqa: E402 - needs the path set above.
 
 from scripts.serve import SiteServer, serve_in_thread  # noqa: E402 - needs the path set above.
+from tests import site_stamp  # noqa: E402 - needs the path set above.
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site under test: `$NUVY_SITE_DIR` when nox built it, else a fresh build of a project copy."""
     prebuilt = os.environ.get("NUVY_SITE_DIR")
     if prebuilt:
+        site_stamp.check_prebuilt(Path(prebuilt))
         return Path(prebuilt)
     project = make_project_copy(tmp_path_factory.mktemp("built") / "project")
     result = run_build(project)
