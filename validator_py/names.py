@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,39 @@ def _escape_rfc4514(value: str) -> str:
     return "".join(out)
 
 
+# RFC 4518's string preparation (what asn1crypto's ``NameTypeAndValue.prepped_value`` computes, and what
+# names are compared by) spends most of a check's parsing time mapping each character through
+# ``stringprep``'s tables. For ASCII, which nearly every name is, its steps reduce to this one table:
+# tab, LF, VT, FF and CR become spaces, the other C0 controls and DEL are removed, A-Z are case-folded;
+# normalisation (NFKC) leaves ASCII unchanged and no ASCII character is prohibited or right-to-left.
+# tests/fastpaths/test_name_prep.py checks it against asn1crypto's own on every ASCII character and on
+# random strings.
+_ASCII_PREP = str.maketrans(
+    {
+        **{chr(code): None for code in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)},
+        **dict.fromkeys("\t\n\v\f\r", " "),
+        **{chr(code): chr(code + 32) for code in range(ord("A"), ord("Z") + 1)},
+    }
+)
+_SPACES = re.compile(" +")
+
+
+def _prepared(attribute: Any) -> str:
+    """One attribute's value as RFC 5280 §7.1 compares it; asn1crypto prepares anything but ASCII text."""
+    value = attribute["value"].native
+    if isinstance(value, str) and value.isascii():
+        # The insignificant-space step, exactly as asn1crypto writes it.
+        return " " + _SPACES.sub("  ", value.translate(_ASCII_PREP)).strip() + " "
+    return str(attribute.prepped_value)
+
+
+def rdn_key(rdn: Any) -> str:
+    """asn1crypto's ``RelativeDistinguishedName.hashable``: equal for RDNs that RFC 5280 says are equal."""
+    values = {str(attribute["type"].native): _prepared(attribute) for attribute in rdn}
+    # The unit separator cannot survive preparation, so it cannot occur inside a value.
+    return "\x1f".join(f"{key}: {values[key]}" for key in sorted(values))
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.hex()
@@ -69,10 +103,6 @@ def name_info(name: Any) -> NameInfo:
         "+".join(f"{short}={_escape_rfc4514(value)}" for short, value in rdn) for rdn in reversed(rdns)
     )
     openssl = "".join("/" + "+".join(f"{short}={value}" for short, value in rdn) for rdn in rdns)
-    return NameInfo(
-        key=str(name.hashable),
-        rfc4514=rfc4514,
-        openssl=openssl,
-        attributes=flat,
-        rdns=tuple(str(rdn.hashable) for rdn in name.chosen),
-    )
+    keys = tuple(rdn_key(rdn) for rdn in name.chosen)
+    # asn1crypto's ``Name.hashable``: the RDNs' keys joined by the record separator.
+    return NameInfo(key="\x1e".join(keys), rfc4514=rfc4514, openssl=openssl, attributes=flat, rdns=keys)
