@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from validator_py import Environment, InputError, validate_async
+from validator_py.model import signed_request
+from validator_py.pipeline import load_environment
+from validator_py.signatures import AsyncVerifier, SignatureRequest
 
 _INTERNAL_ERROR = (
     "The validator hit an internal error on this input. Nothing was sent anywhere. "
@@ -37,11 +42,62 @@ def _environment(entry: Any) -> Environment:
     )
 
 
-def _environments(environments_json: str) -> list[Environment]:
+def _environments(environments_json: str) -> tuple[Environment, ...]:
     entries = json.loads(environments_json)
     if not isinstance(entries, list) or not entries:
         raise TypeError("environments must be a non-empty list")
-    return [_environment(entry) for entry in entries]
+    return tuple(_environment(entry) for entry in entries)
+
+
+@dataclass
+class _Prepared:
+    """What the page's environments list yields before any input: a pure function of that JSON string."""
+
+    environments: tuple[Environment, ...]
+    verifier: AsyncVerifier | None = field(default=None)
+
+
+# The page sends the same environments with every check. Their parsing, and (in the browser) the
+# WebCrypto import of each CA's public key, depend on that string alone, so the result for the last
+# string is kept: keyed by the exact string, so an edited list is never answered from it, and holding
+# nothing a user pasted (every report is built afresh; tests/fastpaths/test_environment_cache.py). The
+# worker's memory snapshot is taken before the first call, so it never holds any of it either.
+@functools.lru_cache(maxsize=1)
+def _prepared(environments_json: str) -> _Prepared:
+    return _Prepared(_environments(environments_json))
+
+
+def _anchor_requests(environments: tuple[Environment, ...]) -> list[SignatureRequest]:
+    """Each environment CA's self-signature, as the verifier would be asked it: its key, its algorithm."""
+    requests = []
+    for environment in environments:
+        try:
+            ca = load_environment(environment).ca
+        except InputError:
+            continue  # The check itself reports the unusable CA; there is no key to keep.
+        request = signed_request(ca.algorithm, ca.public_key, ca.tbs_der, ca.signature)
+        if isinstance(request, SignatureRequest):
+            requests.append(request)
+    return requests
+
+
+async def _verifier(prepared: _Prepared) -> AsyncVerifier:
+    """The verifier for these environments, made once; WebCrypto's imports their CA keys then (the warm-up
+    check is the first call, so the user's first check finds them imported)."""
+    if prepared.verifier is None:
+        # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
+        from validator_py._compat import default_verifier  # noqa: PLC0415
+
+        verifier = default_verifier()
+        # Only the WebCrypto backend keeps keys: importing one costs a round trip to JavaScript per check.
+        remember = getattr(verifier, "remember", None)
+        if remember is not None:
+            try:
+                await remember(_anchor_requests(prepared.environments))
+            except Exception as error:  # Only a speed-up: without the keys, each check imports its own.
+                print(f"The environments' CA keys were not kept ({type(error).__name__}).")
+        prepared.verifier = verifier
+    return prepared.verifier
 
 
 def _input(data: Any) -> str | bytes:
@@ -70,22 +126,20 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
 ) -> str:
     """Validate one input against the page's environments at the page's clock; return the page's JSON."""
     try:
-        environments = _environments(environments_json)
+        prepared = _prepared(environments_json)
     except (ValueError, TypeError):
         return _error("environments", _BAD_ENVIRONMENTS)
     try:
-        # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
-        from validator_py._compat import default_verifier  # noqa: PLC0415
-
+        verifier = await _verifier(prepared)
         # A CRL from the page's CRL box joins the input; the validator matches it to its issuer.
         parts = [_input(data), _input(crl)] if crl else [_input(data)]
         report = await validate_async(
             parts,
-            environments,
+            prepared.environments,
             selected=selected,
             at=dt.datetime.fromtimestamp(now_ms / 1000, tz=dt.UTC),
             csr=csr or None,
-            verifier=default_verifier(),
+            verifier=verifier,
         )
     except InputError as error:
         return _error(error.code, str(error))

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from asn1crypto import core
+
 # OpenSSL's short names, so the subject shown matches what `openssl x509 -subject` prints.
 _SHORT = {
     "common_name": "CN",
@@ -32,6 +34,7 @@ class NameInfo:
     openssl: str
     attributes: tuple[tuple[str, str], ...]  # (short name, value) in DER order
     rdns: tuple[str, ...] = ()  # asn1crypto's normalised key of each RDN, for directoryName constraints
+    types: tuple[str, ...] = ()  # the ASN.1 string type of each attribute, as ``attributes`` (DER order)
 
     def get(self, short: str) -> list[str]:
         return [value for name, value in self.attributes if name == short]
@@ -91,12 +94,16 @@ def _text(value: Any) -> str:
 def name_info(name: Any) -> NameInfo:
     """Build a ``NameInfo`` from an asn1crypto ``Name``; raises on damaged names (the boundary catches it)."""
     rdns: list[list[tuple[str, str]]] = []
+    types: list[str] = []
     for rdn in name.chosen:
         attrs = []
         for attribute in rdn:
             oid = attribute["type"]
             short = _SHORT.get(str(oid.native), oid.dotted)
-            attrs.append((short, _text(attribute["value"].native)))
+            value = attribute["value"]
+            attrs.append((short, _text(value.native)))
+            # A DirectoryString is a choice ("utf8_string", "teletex_string", ...); others have one type.
+            types.append(str(value.name) if isinstance(value, core.Choice) else type(value).__name__)
         rdns.append(attrs)
     flat = tuple(pair for rdn in rdns for pair in rdn)
     rfc4514 = ",".join(
@@ -105,4 +112,11 @@ def name_info(name: Any) -> NameInfo:
     openssl = "".join("/" + "+".join(f"{short}={value}" for short, value in rdn) for rdn in rdns)
     keys = tuple(rdn_key(rdn) for rdn in name.chosen)
     # asn1crypto's ``Name.hashable``: the RDNs' keys joined by the record separator.
-    return NameInfo(key="\x1e".join(keys), rfc4514=rfc4514, openssl=openssl, attributes=flat, rdns=keys)
+    return NameInfo(
+        key="\x1e".join(keys),
+        rfc4514=rfc4514,
+        openssl=openssl,
+        attributes=flat,
+        rdns=keys,
+        types=tuple(types),
+    )

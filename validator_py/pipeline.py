@@ -47,7 +47,7 @@ def read(data: bytes | str | Sequence[bytes | str]) -> Parsed:
 # The same few environments come with every call (the page sends them each time); parsing a CA
 # certificate costs about as much as checking a client certificate, so keep the parsed ones.
 @functools.lru_cache(maxsize=16)
-def _load_environment(env: Environment) -> EnvironmentCA:
+def load_environment(env: Environment) -> EnvironmentCA:
     try:
         parsed = read(env.ca)
         if len(parsed.certificates) != 1 or parsed.csrs or parsed.crls:
@@ -156,7 +156,7 @@ async def validate_async(
         if len(extra.csrs) != 1 or extra.certificates or extra.crls:
             raise InputError("unsupported", "The CSR to match must be exactly one CERTIFICATE REQUEST.")
         parsed = Parsed(parsed.certificates, parsed.csrs + extra.csrs, parsed.crls)
-    envs = tuple(_load_environment(env) for env in environments)
+    envs = tuple(load_environment(env) for env in environments)
     kind, certs = _classify(parsed, envs)
     if kind == "csr":
         return await _csr_report(parsed.csrs[0], policy, verifier)

@@ -7,6 +7,9 @@ strings, multi-valued RDNs and real certificates are compared with asn1crypto's 
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from asn1crypto import x509
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +22,9 @@ ASCII = st.characters(max_codepoint=0x7F)
 SPACEY = st.sampled_from([" ", "  ", "\t", "\n", "\v", "\f", "\r", "\x00", "\x1f", "\x7f", "\x1c", "A", "z"])
 
 
-def _attribute(value: str, kind: str = "utf8_string", attribute: str = "common_name") -> x509.NameTypeAndValue:
+def _attribute(
+    value: str, kind: str = "utf8_string", attribute: str = "common_name"
+) -> x509.NameTypeAndValue:
     return x509.NameTypeAndValue({"type": attribute, "value": x509.DirectoryString(name=kind, value=value)})
 
 
@@ -65,12 +70,9 @@ def test_non_ascii_goes_to_asn1crypto(value: str) -> None:
     try:
         theirs = rdn.hashable
     except ValueError as error:
-        try:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
             rdn_key(x509.RelativeDistinguishedName.load(rdn.dump()))
-        except ValueError as ours:
-            assert str(ours) == str(error)
-            return
-        raise AssertionError(f"{value!r}: asn1crypto refused it, names.py did not") from None
+        return
     assert rdn_key(x509.RelativeDistinguishedName.load(rdn.dump())) == theirs
 
 

@@ -94,8 +94,36 @@ def _exception_name(error: JsException) -> str:
     return str(getattr(error, "name", "") or "")
 
 
+def _key_id(request: SignatureRequest, import_algorithm: dict[str, Any]) -> tuple[bytes, str]:
+    # A WebCrypto key is bound to the algorithm it was imported for (RSA keys to one hash, too).
+    return request.spki_der, repr(sorted(import_algorithm.items()))
+
+
 class WebCryptoVerifier:
     """An ``AsyncVerifier`` backed by ``crypto.subtle``; it never raises for bad keys or signatures."""
+
+    def __init__(self) -> None:
+        # Keys imported by ``remember``: the environments' CA keys, never a key from a user's input.
+        self._kept: dict[tuple[bytes, str], Any] = {}
+
+    async def remember(self, requests: list[SignatureRequest]) -> None:
+        """Import these requests' keys once and keep them, for later requests by the same key and algorithm.
+
+        browser.py passes each environment CA's self-signature, so the signer of nearly every check is
+        imported once per page instead of once per check (a round trip to JavaScript each time).
+        """
+        for request in requests:
+            algorithms = _algorithms(request)
+            if algorithms is None or _key_id(request, algorithms[0]) in self._kept:
+                continue
+            subtle = _webcrypto()
+            try:
+                algorithm = _js_object(subtle, algorithms[0])
+                spki = to_js(request.spki_der)
+                key = await subtle.importKey("spki", spki, algorithm, False, to_js(["verify"]))
+            except JsException:
+                continue  # verify() imports it again and judges it, exactly as without this.
+            self._kept[_key_id(request, algorithms[0])] = key
 
     async def verify(self, request: SignatureRequest) -> bool | None:
         algorithms = _algorithms(request)
@@ -106,13 +134,17 @@ class WebCryptoVerifier:
         if signature is None:
             return False
         subtle = _webcrypto()
-        try:
-            algorithm = _js_object(subtle, import_algorithm)
-            key = await subtle.importKey("spki", to_js(request.spki_der), algorithm, False, to_js(["verify"]))
-        except JsException as error:
-            # A browser without the algorithm cannot judge the signature; a key it cannot read
-            # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
-            return None if _exception_name(error) == _NOT_SUPPORTED else False
+        key = self._kept.get(_key_id(request, import_algorithm))
+        if key is None:
+            try:
+                algorithm = _js_object(subtle, import_algorithm)
+                key = await subtle.importKey(
+                    "spki", to_js(request.spki_der), algorithm, False, to_js(["verify"])
+                )
+            except JsException as error:
+                # A browser without the algorithm cannot judge the signature; a key it cannot read
+                # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
+                return None if _exception_name(error) == _NOT_SUPPORTED else False
         try:
             valid = await subtle.verify(
                 _js_object(subtle, verify_algorithm), key, to_js(signature), to_js(request.message)
