@@ -8,16 +8,25 @@ the same as without the cache is checked in the browser by tests/hardening and t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from validator_py.signatures import SignatureRequest
+
+T = TypeVar("T")
+
+
+def _run(awaitable: Coroutine[Any, Any, T]) -> T:
+    # In a thread of its own: a browser test of the session may have left an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, awaitable).result()
 
 
 class _FakeSubtle:
@@ -66,10 +75,10 @@ def _request(spki: bytes, hash_name: str = "sha256") -> SignatureRequest:
 def test_remembered_keys_are_imported_once(emscripten: tuple[types.ModuleType, _FakeSubtle]) -> None:
     module, subtle = emscripten
     verifier = module.WebCryptoVerifier()
-    asyncio.run(verifier.remember([_request(b"ca-qa"), _request(b"ca-prod")]))
+    _run(verifier.remember([_request(b"ca-qa"), _request(b"ca-prod")]))
     assert subtle.imported == [(b"ca-qa", "SHA-256"), (b"ca-prod", "SHA-256")]
     for _ in range(3):
-        assert asyncio.run(verifier.verify(_request(b"ca-qa"))) is True
+        assert _run(verifier.verify(_request(b"ca-qa"))) is True
     assert len(subtle.imported) == 2
 
 
@@ -78,11 +87,11 @@ def test_other_keys_and_algorithms_are_imported_each_time_and_never_kept(
 ) -> None:
     module, subtle = emscripten
     verifier = module.WebCryptoVerifier()
-    asyncio.run(verifier.remember([_request(b"ca-qa")]))
+    _run(verifier.remember([_request(b"ca-qa")]))
     for _ in range(2):
-        assert asyncio.run(verifier.verify(_request(b"user-intermediate"))) is True
+        assert _run(verifier.verify(_request(b"user-intermediate"))) is True
         # The same CA key under another hash is another WebCrypto key: never the kept one.
-        assert asyncio.run(verifier.verify(_request(b"ca-qa", "sha384"))) is True
+        assert _run(verifier.verify(_request(b"ca-qa", "sha384"))) is True
     assert subtle.imported[1:] == [(b"user-intermediate", "SHA-256"), (b"ca-qa", "SHA-384")] * 2
     kept = {"name": "RSASSA-PKCS1-v1_5", "hash": "SHA-256"}
     assert list(verifier._kept) == [(b"ca-qa", repr(sorted(kept.items())))]
@@ -91,6 +100,6 @@ def test_other_keys_and_algorithms_are_imported_each_time_and_never_kept(
 def test_a_kept_key_answers_only_for_its_own_key(emscripten: tuple[types.ModuleType, _FakeSubtle]) -> None:
     module, _ = emscripten
     verifier = module.WebCryptoVerifier()
-    asyncio.run(verifier.remember([_request(b"ca-qa")]))
+    _run(verifier.remember([_request(b"ca-qa")]))
     forged = replace(_request(b"ca-qa"), signature=b"ca-prod")
-    assert asyncio.run(verifier.verify(forged)) is False
+    assert _run(verifier.verify(forged)) is False
