@@ -67,35 +67,40 @@ def _prepared(environments_json: str) -> _Prepared:
     return _Prepared(_environments(environments_json))
 
 
-def _anchor_requests(environments: tuple[Environment, ...]) -> list[SignatureRequest]:
-    """Each environment CA's self-signature, as the verifier would be asked it: its key, its algorithm."""
+def _environment_requests(environments: tuple[Environment, ...]) -> list[SignatureRequest]:
+    """The signatures the environments themselves carry, as the verifier is asked them: each CA's own
+    (the warm-up check's) and its CRL's, which every check of a certificate under it verifies again."""
     requests = []
     for environment in environments:
         try:
-            ca = load_environment(environment).ca
+            loaded = load_environment(environment)
         except InputError:
-            continue  # The check itself reports the unusable CA; there is no key to keep.
-        request = signed_request(ca.algorithm, ca.public_key, ca.tbs_der, ca.signature)
-        if isinstance(request, SignatureRequest):
-            requests.append(request)
+            continue  # The check itself reports the unusable CA; there is nothing to keep.
+        ca = loaded.ca
+        signed = [signed_request(ca.algorithm, ca.public_key, ca.tbs_der, ca.signature)]
+        if loaded.crl is not None:
+            crl = loaded.crl
+            signed.append(signed_request(crl.algorithm, ca.public_key, crl.tbs_der, crl.signature))
+        requests += [request for request in signed if isinstance(request, SignatureRequest)]
     return requests
 
 
 async def _verifier(prepared: _Prepared) -> AsyncVerifier:
-    """The verifier for these environments, made once; WebCrypto's imports their CA keys then (the warm-up
-    check is the first call, so the user's first check finds them imported)."""
+    """The verifier for these environments, made once. WebCrypto's then imports their CA keys and checks
+    their own signatures (the warm-up check is the first call, so the user's first check finds them done)."""
     if prepared.verifier is None:
         # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
         from validator_py._compat import default_verifier  # noqa: PLC0415
 
         verifier = default_verifier()
-        # Only the WebCrypto backend keeps keys: importing one costs a round trip to JavaScript per check.
+        # Only the WebCrypto backend keeps anything: each key import and each verification is a round trip
+        # to JavaScript, and a check of a certificate under an environment with a CRL made two of each.
         remember = getattr(verifier, "remember", None)
         if remember is not None:
             try:
-                await remember(_anchor_requests(prepared.environments))
-            except Exception as error:  # Only a speed-up: without the keys, each check imports its own.
-                print(f"The environments' CA keys were not kept ({type(error).__name__}).")
+                await remember(_environment_requests(prepared.environments))
+            except Exception as error:  # Only a speed-up: without it, each check does its own.
+                print(f"The environments' keys and signatures were not kept ({type(error).__name__}).")
         prepared.verifier = verifier
     return prepared.verifier
 

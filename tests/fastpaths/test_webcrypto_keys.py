@@ -32,6 +32,7 @@ def _run(awaitable: Coroutine[Any, Any, T]) -> T:
 class _FakeSubtle:
     def __init__(self) -> None:
         self.imported: list[tuple[bytes, str]] = []
+        self.verified: list[bytes] = []
 
     async def importKey(self, fmt: str, spki: bytes, algorithm: dict[str, Any], *_: Any) -> Any:
         self.imported.append((spki, algorithm.get("hash", algorithm["name"])))
@@ -39,6 +40,7 @@ class _FakeSubtle:
 
     async def verify(self, algorithm: dict[str, Any], key: Any, signature: bytes, message: bytes) -> bool:
         # Valid when the key is the one its request names: a wrong key served from the cache would fail.
+        self.verified.append(message)
         return bool(key[1] == signature)
 
     def objectFromEntries(self, value: Any) -> Any:
@@ -103,3 +105,20 @@ def test_a_kept_key_answers_only_for_its_own_key(emscripten: tuple[types.ModuleT
     _run(verifier.remember([_request(b"ca-qa")]))
     forged = replace(_request(b"ca-qa"), signature=b"ca-prod")
     assert _run(verifier.verify(forged)) is False
+
+
+def test_answers_are_reused_only_for_the_identical_request(
+    emscripten: tuple[types.ModuleType, _FakeSubtle],
+) -> None:
+    module, subtle = emscripten
+    verifier = module.WebCryptoVerifier()
+    crl = replace(_request(b"ca-qa"), message=b"the environment's CRL")
+    _run(verifier.remember([crl]))
+    assert subtle.verified == [b"the environment's CRL"]
+    assert _run(verifier.verify(crl)) is True
+    assert subtle.verified == [b"the environment's CRL"]
+    # A user's CRL or certificate signed by the same CA is another request: verified, and not kept.
+    for _ in range(2):
+        assert _run(verifier.verify(replace(crl, message=b"a user's CRL"))) is True
+    assert subtle.verified == [b"the environment's CRL", b"a user's CRL", b"a user's CRL"]
+    assert list(verifier._answers) == [crl]

@@ -103,14 +103,17 @@ class WebCryptoVerifier:
     """An ``AsyncVerifier`` backed by ``crypto.subtle``; it never raises for bad keys or signatures."""
 
     def __init__(self) -> None:
-        # Keys imported by ``remember``: the environments' CA keys, never a key from a user's input.
+        # Kept by ``remember`` only, from the requests browser.py derives from the page's environments:
+        # their CA keys and the answers to their own signatures, never a key or a request from a user's input.
         self._kept: dict[tuple[bytes, str], Any] = {}
+        self._answers: dict[SignatureRequest, bool | None] = {}
 
     async def remember(self, requests: list[SignatureRequest]) -> None:
-        """Import these requests' keys once and keep them, for later requests by the same key and algorithm.
+        """Import these requests' keys once and keep them, with the answer to each request.
 
-        browser.py passes each environment CA's self-signature, so the signer of nearly every check is
-        imported once per page instead of once per check (a round trip to JavaScript each time).
+        browser.py passes each environment CA's self-signature and its CRL's signature, so the signer of
+        nearly every check is imported once per page instead of once per check, and the environment's CRL
+        is verified once (each a round trip to JavaScript). An answer is reused only for an identical request.
         """
         for request in requests:
             algorithms = _algorithms(request)
@@ -124,8 +127,12 @@ class WebCryptoVerifier:
             except JsException:
                 continue  # verify() imports it again and judges it, exactly as without this.
             self._kept[_key_id(request, algorithms[0])] = key
+        for request in requests:
+            self._answers[request] = await self.verify(request)
 
     async def verify(self, request: SignatureRequest) -> bool | None:
+        if request in self._answers:
+            return self._answers[request]
         algorithms = _algorithms(request)
         if algorithms is None:
             return None
