@@ -157,8 +157,12 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
 
 
 def warmup() -> None:
-    """Import and exercise the parsers once while the user reads the page, so the first check is quick."""
-    from asn1crypto import csr, pem, x509  # noqa: F401, PLC0415
+    """Import and exercise what a certificate check needs, before the worker's memory snapshot is taken.
+
+    Only that: CSRs and PKCS#7 bundles import their modules on first use (validator_py/model.py), so the
+    cold start, which every first visit waits for, does not load them.
+    """
+    from asn1crypto import crl, keys, x509  # noqa: F401, PLC0415
 
     import validator_py  # noqa: F401, PLC0415
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from ._compat import default_verifier
 from .checks import ENVIRONMENT_CHECKS, EnvironmentCA, EnvironmentContext
-from .csr_checks import CSR_CHECKS, CSRContext
 from .details import describe, describe_csr, pem
 from .inputs import InputError, split
 from .model import CRL, CSR, Certificate, Parsed, parse, signed_request
@@ -279,6 +278,9 @@ def _with_match(report: Report, cert: Certificate, request: CSR) -> Report:
 
 
 async def _csr_report(request: CSR, policy: Policy, verifier: AsyncVerifier) -> Report:
+    # Imported on the first CSR: a certificate check, the browser's warm-up included, never needs it.
+    from .csr_checks import CSR_CHECKS, CSRContext  # noqa: PLC0415
+
     built = signed_request(request.algorithm, request.public_key, request.info_der, request.signature)
     verified = (await _verify_all({"csr": built}, verifier))["csr"]
     context = CSRContext(csr=request, verified=verified, policy=policy)
