@@ -151,7 +151,8 @@ def signed_request(
 
 
 def colon_hex(raw: bytes) -> str:
-    return ":".join(f"{byte:02X}" for byte in raw)
+    """``AB:CD:...``, as OpenSSL prints fingerprints and serials (bytes.hex does it without a Python loop)."""
+    return raw.hex(":").upper()
 
 
 def parse(blobs: list[Blob]) -> Parsed:

@@ -43,7 +43,13 @@ class NameInfo:
         return self.rfc4514 or "(empty name)"
 
 
+_RFC4514_SPECIAL = frozenset(',+"\\<>;')
+
+
 def _escape_rfc4514(value: str) -> str:
+    # Most values need no escaping; telling so takes no per-character Python loop.
+    if _RFC4514_SPECIAL.isdisjoint(value) and value[:1] not in (" ", "#") and not value.endswith(" "):
+        return value
     out = []
     for index, char in enumerate(value):
         leading = index == 0 and char in " #"
