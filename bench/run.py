@@ -590,7 +590,8 @@ def _measure_all(
         for number, step in enumerate(steps, 1):
             where = f" ({step.network})" if step.network else ""
             print(f"[{number}/{len(steps)}] {step.what} {step.name}{where}", flush=True)
-            results.setdefault(step, []).append(visits.visit(step, first=step not in results))
+            first = step not in results
+            results.setdefault(step, []).append(visits.visit(step, first=first))
     pages = {
         name: page_figures(urls[name], results[Step("cold", name)], results[Step("warm", name)], sizes,
                            ready_only=name == "floor")
