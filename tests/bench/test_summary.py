@@ -380,3 +380,16 @@ def test_each_figure_gets_one_visit_per_round() -> None:
 def test_docs_table_says_how_the_runs_were_ordered() -> None:
     assert "measured in rounds" in run.markdown_table({**_results(PAGES), "interleaved": True})
     assert "one page after the other" in run.markdown_table(_results(PAGES))
+
+
+def test_cold_figures_say_what_was_left_after_the_runtime_files_arrived() -> None:
+    runs = [run.measure.RunResult(5000.0, 10.0, "pass", runtime_files_ms=4400.0),
+            run.measure.RunResult(5600.0, 12.0, "pass", runtime_files_ms=4600.0),
+            run.measure.RunResult(5300.0, 11.0, "pass", runtime_files_ms=4500.0)]
+    figures = run.cold_figures(runs)
+    assert figures["cold_ready_ms"] == 5300.0
+    assert figures["runtime_files_done_ms"] == 4500.0
+    assert figures["ready_after_runtime_files_ms"] == 800.0
+    without = run.cold_figures([run.measure.RunResult(300.0, 9.0, "pass")])
+    assert without["runtime_files_done_ms"] is None
+    assert without["ready_after_runtime_files_ms"] is None
