@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import functools
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +101,9 @@ async def _verifier(prepared: _Prepared) -> AsyncVerifier:
             try:
                 await remember(_environment_requests(prepared.environments))
             except Exception as error:  # Only a speed-up: without it, each check does its own.
-                print(f"The environments' keys and signatures were not kept ({type(error).__name__}).")
+                # To the console (the worker's stderr), like run's internal errors; the page is not told.
+                print(f"The environments' keys and signatures were not kept ({type(error).__name__}).",
+                      file=sys.stderr)
         prepared.verifier = verifier
     return prepared.verifier
 
