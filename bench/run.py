@@ -11,14 +11,17 @@ It also measures a "floor" page, the validator page with the validator stubbed o
 bench/trees.py), and reports where the cold and warm start-up targets stand against it: what the runtime
 costs with nothing of ours running, and what the validator adds.
 
-Every figure is the median of ``--runs`` runs (at least 5 for the published table). It prints the ratios
-to the baselines and writes them, with the raw figures and the machine, to ``bench/results.json``.
+Every figure is the median of ``--runs`` runs (at least 5 for the published table), measured in rounds:
+run 1 of every page (cold, warm, each network profile, the guide path), then run 2, and so on, so a change
+in the machine's load hits every page alike (see ``schedule``). It prints the ratios to the baselines and
+writes them, with the raw figures and the machine, to ``bench/results.json`` (``"interleaved": true``).
 No test asserts a time: machines differ, so the figures are for people and for the issue's targets.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -127,27 +130,12 @@ def _bytes_summary(fetches: list[measure.Fetch], sizes: BrotliSizes) -> dict[str
     }
 
 
-def measure_page(
-    playwright: Any, url: str, runs: int, texts: list[str], sizes: BrotliSizes, *, snapshots: bool,
+def page_figures(
+    url: str, cold: list[measure.RunResult], warm: list[measure.RunResult], sizes: BrotliSizes, *,
     ready_only: bool = False,
 ) -> dict[str, Any]:
-    """The page's figures; with `ready_only` (the floor page, which validates nothing) only start-up."""
-    cold: list[measure.RunResult] = []
-    for index in range(runs):
-        with tempfile.TemporaryDirectory(prefix="nuvy-cold-") as profile:
-            cold.append(
-                measure.run_once(playwright, Path(profile), url, texts, steady=False, record=index == 0)
-            )
-    warm: list[measure.RunResult] = []
-    with tempfile.TemporaryDirectory(prefix="nuvy-warm-") as profile:
-        # The priming visit fills the HTTP cache, V8's code cache and (if the page makes one) the snapshot.
-        measure.run_once(
-            playwright, Path(profile), url, texts, steady=False, record=False, await_snapshot=snapshots
-        )
-        for _ in range(runs):
-            warm.append(
-                measure.run_once(playwright, Path(profile), url, texts, steady=not ready_only, record=False)
-            )
+    """One page's figures from its runs; with `ready_only` (the floor page, which validates nothing) only
+    start-up."""
     figures: dict[str, Any] = {
         "url": url,
         "cold_ready_ms": statistics.median(r.ready_ms for r in cold),
@@ -174,37 +162,60 @@ def measure_page(
     }
 
 
-def measure_cold(
-    playwright: Any, url: str, runs: int, texts: list[str], network: measure.NetworkProfile | None
-) -> dict[str, Any]:
-    """Cold ready and first verdict of one page under one network profile (the median of `runs`)."""
-    cold = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="nuvy-cold-") as profile:
-            cold.append(
-                measure.run_once(
-                    playwright, Path(profile), url, texts, steady=False, record=False, network=network
-                )
-            )
+def cold_figures(cold: list[measure.RunResult]) -> dict[str, Any]:
+    """Cold ready and first verdict of one page under one network profile (the median of its runs), and
+    when its runtime's files had arrived: what is left after that is the start-up no download overlaps."""
+    done = [r.runtime_files_ms for r in cold if r.runtime_files_ms is not None]
+    after = [r.ready_ms - r.runtime_files_ms for r in cold if r.runtime_files_ms is not None]
     return {
         "cold_ready_ms": statistics.median(r.ready_ms for r in cold),
         "first_verdict_ms": statistics.median(r.first_verdict_ms for r in cold),
+        "runtime_files_done_ms": statistics.median(done) if done else None,
+        "ready_after_runtime_files_ms": statistics.median(after) if after else None,
         "runs": {
             "cold_ready_ms": [r.ready_ms for r in cold],
             "first_verdict_ms": [r.first_verdict_ms for r in cold],
+            "runtime_files_done_ms": done,
         },
     }
 
 
-def measure_guide_path(
-    playwright: Any, guide_url: str, runs: int, network: measure.NetworkProfile | None
-) -> dict[str, Any]:
+def guide_figures(times: list[float]) -> dict[str, Any]:
     """Open the guide, wait until idle, click step 6: median ms from the click to the validator's ready."""
-    times = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="nuvy-guide-") as profile:
-            times.append(measure.guide_path_once(playwright, Path(profile), guide_url, network))
     return {"ready_ms": statistics.median(times), "runs": times}
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One measured visit: `what` is "cold", "warm", "profile" (cold under `network`) or "guide"."""
+
+    what: str
+    name: str  # the page, or the guide path's variant
+    network: str | None = None
+
+
+def _rotated(names: list[str], round_index: int) -> list[str]:
+    shift = round_index % len(names) if names else 0
+    return names[shift:] + names[:shift]
+
+
+def schedule(
+    wanted: list[str], runs: int, networks: list[str], profile_pages: list[str], guide_variants: list[str]
+) -> list[Step]:
+    """Every visit of the run, round-robin: round i holds run i of every figure of every page.
+
+    Load on a shared machine drifts over minutes; measured one page after another, a page measured in a
+    busy minute looks slower than the others. In rounds, drift falls on every page alike. Within a round
+    the pages' order is rotated, so no page always follows the same one (or always comes first).
+    """
+    steps: list[Step] = []
+    for index in range(runs):
+        steps += [Step("cold", name) for name in _rotated(wanted, index)]
+        steps += [Step("warm", name) for name in _rotated(wanted, index)]
+        for network in networks:
+            steps += [Step("profile", name, network) for name in _rotated(profile_pages, index)]
+            steps += [Step("guide", variant, network) for variant in _rotated(guide_variants, index)]
+    return steps
 
 
 def _machine(playwright: Any) -> dict[str, Any]:
@@ -254,6 +265,11 @@ def profile_summary(profile: dict[str, Any]) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "cold_ready_vs_stock": _ratio(ours["cold_ready_ms"], stock["cold_ready_ms"]),
         "first_verdict_ms": {name: round(page["first_verdict_ms"], 2) for name, page in pages.items()},
+        # The start-up left once the runtime's files were in: the floor arithmetic's "Python start".
+        "ready_after_runtime_files_ms": {
+            name: round(page["ready_after_runtime_files_ms"])
+            for name, page in pages.items() if page.get("ready_after_runtime_files_ms") is not None
+        },
     }
     if "floor" in pages:
         floor_ms = pages["floor"]["cold_ready_ms"]
@@ -390,14 +406,16 @@ def before_lines(before_after: dict[str, float | None]) -> list[str]:
 
 def profile_rows(profiles: dict[str, dict[str, Any]]) -> list[str]:
     """Markdown rows: per network profile, each page's cold ready and first verdict, and the guide path."""
-    rows = ["| Profile | Page | Cold ready (ms) | First verdict (ms) |", "|---|---|---|---|"]
+    rows = ["| Profile | Page | Cold ready (ms) | First verdict (ms) | Runtime files in (ms) |",
+            "|---|---|---|---|---|"]
     for name, profile in profiles.items():
         for page_name, page in profile["pages"].items():
+            files_in = _cell(page.get("runtime_files_done_ms"), ".0f")
             rows.append(f"| {name} | {PAGE_TITLES.get(page_name, page_name)} | {page['cold_ready_ms']:.0f} | "
-                        f"{page['first_verdict_ms']:.0f} |")
+                        f"{page['first_verdict_ms']:.0f} | {files_in} |")
         for variant, path in profile.get("guide_path", {}).items():
             rows.append(f"| {name} | guide → step 6 → ready: {GUIDE_TITLES.get(variant, variant)} | "
-                        f"{path['ready_ms']:.0f} | |")
+                        f"{path['ready_ms']:.0f} | | |")
     return rows
 
 
@@ -405,7 +423,7 @@ def profile_summary_lines(profiles: dict[str, dict[str, Any]]) -> list[str]:
     lines = []
     for name, profile in profiles.items():
         conditions = profile["network"]
-        figures = {k: v for k, v in profile["summary"].items() if k != "first_verdict_ms"}
+        figures = {k: v for k, v in profile["summary"].items() if k != "first_verdict_ms" and v != {}}
         lines.append(f"{name} ({conditions['down_mbit']:g} Mbit/s down, {conditions['up_mbit']:g} up, "
                      f"{conditions['rtt_ms']:g} ms RTT): "
                      + ", ".join(f"{key} {value}" for key, value in figures.items()))
@@ -462,7 +480,9 @@ def markdown_table(results: dict[str, Any]) -> str:
         f"Measured {results['date']} on {machine['nproc']} cores ({machine['cpu']}), Chromium "
         f"{machine['chromium']}, Pyodide {machine['pyodide']}; load average during the run "
         f"{', '.join(f'{value:.1f}' for value in machine['load_average'])}. "
-        f"Median of {results['runs_per_figure']} runs.",
+        f"Median of {results['runs_per_figure']} runs"
+        + (", measured in rounds (run 1 of every page and profile, then run 2, ...)."
+           if results.get("interleaved") else ", measured one page after the other."),
         "",
         "Served locally, no network emulation:",
         "",
@@ -529,39 +549,78 @@ def _check_shipped(playwright: Any, base: str) -> None:
         raise trees.BenchSetupError(f"the shipped snapshot did not load (the page started {start!r})")
 
 
-def _measure_pages(
+@dataclasses.dataclass(frozen=True)
+class _Visits:
+    """What a visit needs: the URL of each page and guide variant, warm profiles, inputs and networks."""
+
+    playwright: Any
+    urls: dict[str, str]
+    guide_urls: dict[str, str]
+    warm_profiles: dict[str, Path]
+    texts: list[str]
+    networks: dict[str, measure.NetworkProfile]
+
+    def prime(self, name: str, *, snapshots: bool) -> None:
+        # The priming visit fills the HTTP cache, V8's code cache and (if the page makes one) the snapshot.
+        measure.run_once(self.playwright, self.warm_profiles[name], self.urls[name], self.texts, steady=False,
+                         record=False, await_snapshot=snapshots)
+
+    def visit(self, step: Step, *, first: bool) -> Any:
+        """One visit of `step`: a RunResult, or for the guide path the ms from the click to ready."""
+        if step.what == "warm":
+            return measure.run_once(self.playwright, self.warm_profiles[step.name], self.urls[step.name],
+                                    self.texts, steady=step.name != "floor", record=False)
+        with tempfile.TemporaryDirectory(prefix=f"nuvy-{step.what}-") as directory:
+            profile = Path(directory)
+            if step.what == "guide":
+                return measure.guide_path_once(self.playwright, profile, self.guide_urls[step.name],
+                                               self.networks[str(step.network)])
+            network = self.networks[str(step.network)] if step.what == "profile" else None
+            # The bytes are recorded on each page's first unthrottled cold visit.
+            return measure.run_once(self.playwright, profile, self.urls[step.name], self.texts, steady=False,
+                                    record=first and step.what == "cold", network=network)
+
+
+def _measure_all(
     playwright: Any, served: trees.Trees, servers: Servers, *, wanted: list[str], runs: int, texts: list[str],
-    sizes: BrotliSizes,
-) -> dict[str, dict[str, Any]]:
-    """Every page served locally without network emulation: cold, warm, first verdict, steady state, bytes."""
-    pages = {}
-    for name in wanted:
-        root, path = served.pages[name]
-        print(f"measuring {name} ({runs} cold + {runs} warm runs)...", flush=True)
-        pages[name] = measure_page(
-            playwright, urljoin(servers[root][1], path), runs, texts, sizes,
+    sizes: BrotliSizes, networks: list[measure.NetworkProfile],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Every page unthrottled (cold, warm, steady state, bytes) and cold under each network profile, with
+    the guide path's variants, in the round-robin order of `schedule`."""
+    urls = {name: urljoin(servers[served.pages[name][0]][1], served.pages[name][1]) for name in wanted}
+    guide_urls = {variant: urljoin(servers[root][1], GUIDE_PATHS[0])
+                  for variant, root in served.guide_paths.items()}
+    profile_pages = [name for name in PROFILE_PAGES if name in wanted]
+    steps = schedule(wanted, runs, [n.name for n in networks], profile_pages, list(guide_urls))
+    results: dict[Step, list[Any]] = {}
+    with contextlib.ExitStack() as stack:
+        warm = {name: Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nuvy-warm-")))
+                for name in wanted}
+        visits = _Visits(playwright, urls, guide_urls, warm, texts, {n.name: n for n in networks})
+        for name in wanted:
             # The shipped variant stores no snapshot: warm visits get the shipped one from the HTTP cache.
-            snapshots=name in served.snapshot_pages and name != "shipped", ready_only=name == "floor",
-        )
-    return pages
-
-
-def _measure_profile(
-    playwright: Any, served: trees.Trees, servers: Servers, *, wanted: list[str], runs: int, texts: list[str],
-    network: measure.NetworkProfile,
-) -> dict[str, Any]:
-    """One network profile: each page's cold ready and first verdict, and the guide path's variants."""
-    profile: dict[str, Any] = {"network": dataclasses.asdict(network), "pages": {}, "guide_path": {}}
-    for name in [name for name in PROFILE_PAGES if name in wanted]:
-        root, path = served.pages[name]
-        print(f"measuring {name} cold, {network.name} profile ({runs} runs)...", flush=True)
-        url = urljoin(servers[root][1], path)
-        profile["pages"][name] = measure_cold(playwright, url, runs, texts, network)
-    for variant, root in served.guide_paths.items():
-        print(f"measuring guide -> validator ({variant}), {network.name} profile...", flush=True)
-        url = urljoin(servers[root][1], GUIDE_PATHS[0])
-        profile["guide_path"][variant] = measure_guide_path(playwright, url, runs, network)
-    return profile
+            visits.prime(name, snapshots=name in served.snapshot_pages and name != "shipped")
+        for number, step in enumerate(steps, 1):
+            where = f" ({step.network})" if step.network else ""
+            print(f"[{number}/{len(steps)}] {step.what} {step.name}{where}", flush=True)
+            first = step not in results
+            results.setdefault(step, []).append(visits.visit(step, first=first))
+    pages = {
+        name: page_figures(urls[name], results[Step("cold", name)], results[Step("warm", name)], sizes,
+                           ready_only=name == "floor")
+        for name in wanted
+    }
+    profiles = {
+        network.name: {
+            "network": dataclasses.asdict(network),
+            "pages": {name: cold_figures(results[Step("profile", name, network.name)])
+                      for name in profile_pages},
+            "guide_path": {variant: guide_figures(results[Step("guide", variant, network.name)])
+                           for variant in guide_urls},
+        }
+        for network in networks
+    }
+    return pages, profiles
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -609,12 +668,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if "shipped" in wanted:
                 _check_shipped(playwright, servers[served.pages["shipped"][0]][1])
-            common = {"wanted": wanted, "runs": args.runs, "texts": texts}
-            pages = _measure_pages(playwright, served, servers, sizes=sizes, **common)
-            profiles = {
-                network.name: _measure_profile(playwright, served, servers, network=network, **common)
-                for network in networks
-            }
+            pages, profiles = _measure_all(
+                playwright, served, servers, wanted=wanted, runs=args.runs, texts=texts, sizes=sizes,
+                networks=networks,
+            )
             guide = measure.guide_idle(playwright, urljoin(servers[served.site_root][1], GUIDE_PATHS[0]))
             machine = _machine(playwright)
         except (measure.PageFailedError, trees.BenchSetupError) as error:
@@ -636,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine,
         "runs_per_figure": args.runs,
+        # Since issue 16: run i of every page and profile, then run i + 1 (see schedule()).
+        "interleaved": True,
         "steady_state_inputs": f"{STEADY_COUNT} certificates (the two sample client certificates in turn)",
         "guide_page": {"url": GUIDE_PATHS[0], **dataclasses.asdict(guide)},
         "pages": pages,

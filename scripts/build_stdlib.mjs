@@ -29,7 +29,8 @@ const SOURCE_ROOT = "/tmp/nuvy_src";
 // The fixed clock the corpus is validated at; the sample certificates are valid then.
 const TRACE_NOW_MS = Date.UTC(2026, 5, 15, 12, 0, 0);
 // Bytecode optimisation level for the standard library (not for validator_py, asn1crypto or Pyodide's own
-// packages, which stay at 0): 2 drops docstrings and asserts; see pack() in build_stdlib_trace.py.
+// packages, which stay at 0; the first two lose only their docstrings): 2 drops docstrings and asserts; see
+// pack() in build_stdlib_trace.py.
 const OPTIMIZE = 2;
 
 function fail(message) {

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+import sys
+from dataclasses import dataclass, field
 from typing import Any
 
 from validator_py import Environment, InputError, validate_async
+from validator_py.model import signed_request
+from validator_py.pipeline import load_environment
+from validator_py.signatures import AsyncVerifier, SignatureRequest
 
 _INTERNAL_ERROR = (
     "The validator hit an internal error on this input. Nothing was sent anywhere. "
@@ -37,11 +43,69 @@ def _environment(entry: Any) -> Environment:
     )
 
 
-def _environments(environments_json: str) -> list[Environment]:
+def _environments(environments_json: str) -> tuple[Environment, ...]:
     entries = json.loads(environments_json)
     if not isinstance(entries, list) or not entries:
         raise TypeError("environments must be a non-empty list")
-    return [_environment(entry) for entry in entries]
+    return tuple(_environment(entry) for entry in entries)
+
+
+@dataclass
+class _Prepared:
+    """What the page's environments list yields before any input: a pure function of that JSON string."""
+
+    environments: tuple[Environment, ...]
+    verifier: AsyncVerifier | None = field(default=None)
+
+
+# The page sends the same environments with every check. Their parsing, and (in the browser) the
+# WebCrypto import of each CA's public key, depend on that string alone, so the result for the last
+# string is kept: keyed by the exact string, so an edited list is never answered from it, and holding
+# nothing a user pasted (every report is built afresh; tests/fastpaths/test_environment_cache.py). The
+# worker's memory snapshot is taken before the first call, so it never holds any of it either.
+@functools.lru_cache(maxsize=1)
+def _prepared(environments_json: str) -> _Prepared:
+    return _Prepared(_environments(environments_json))
+
+
+def _environment_requests(environments: tuple[Environment, ...]) -> list[SignatureRequest]:
+    """The signatures the environments themselves carry, as the verifier is asked them: each CA's own
+    (the warm-up check's) and its CRL's, which every check of a certificate under it verifies again."""
+    requests = []
+    for environment in environments:
+        try:
+            loaded = load_environment(environment)
+        except InputError:
+            continue  # The check itself reports the unusable CA; there is nothing to keep.
+        ca = loaded.ca
+        signed = [signed_request(ca.algorithm, ca.public_key, ca.tbs_der, ca.signature)]
+        if loaded.crl is not None:
+            crl = loaded.crl
+            signed.append(signed_request(crl.algorithm, ca.public_key, crl.tbs_der, crl.signature))
+        requests += [request for request in signed if isinstance(request, SignatureRequest)]
+    return requests
+
+
+async def _verifier(prepared: _Prepared) -> AsyncVerifier:
+    """The verifier for these environments, made once. WebCrypto's then imports their CA keys and checks
+    their own signatures (the warm-up check is the first call, so the user's first check finds them done)."""
+    if prepared.verifier is None:
+        # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
+        from validator_py._compat import default_verifier  # noqa: PLC0415
+
+        verifier = default_verifier()
+        # Only the WebCrypto backend keeps anything: each key import and each verification is a round trip
+        # to JavaScript, and a check of a certificate under an environment with a CRL made two of each.
+        remember = getattr(verifier, "remember", None)
+        if remember is not None:
+            try:
+                await remember(_environment_requests(prepared.environments))
+            except Exception as error:  # Only a speed-up: without it, each check does its own.
+                # To the console (the worker's stderr), like run's internal errors; the page is not told.
+                print(f"The environments' keys and signatures were not kept ({type(error).__name__}).",
+                      file=sys.stderr)
+        prepared.verifier = verifier
+    return prepared.verifier
 
 
 def _input(data: Any) -> str | bytes:
@@ -70,22 +134,20 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
 ) -> str:
     """Validate one input against the page's environments at the page's clock; return the page's JSON."""
     try:
-        environments = _environments(environments_json)
+        prepared = _prepared(environments_json)
     except (ValueError, TypeError):
         return _error("environments", _BAD_ENVIRONMENTS)
     try:
-        # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
-        from validator_py._compat import default_verifier  # noqa: PLC0415
-
+        verifier = await _verifier(prepared)
         # A CRL from the page's CRL box joins the input; the validator matches it to its issuer.
         parts = [_input(data), _input(crl)] if crl else [_input(data)]
         report = await validate_async(
             parts,
-            environments,
+            prepared.environments,
             selected=selected,
             at=dt.datetime.fromtimestamp(now_ms / 1000, tz=dt.UTC),
             csr=csr or None,
-            verifier=default_verifier(),
+            verifier=verifier,
         )
     except InputError as error:
         return _error(error.code, str(error))
@@ -98,8 +160,12 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
 
 
 def warmup() -> None:
-    """Import and exercise the parsers once while the user reads the page, so the first check is quick."""
-    from asn1crypto import csr, pem, x509  # noqa: F401, PLC0415
+    """Import and exercise what a certificate check needs, before the worker's memory snapshot is taken.
+
+    Only that: CSRs and PKCS#7 bundles import their modules on first use (validator_py/model.py), so the
+    cold start, which every first visit waits for, does not load them.
+    """
+    from asn1crypto import crl, keys, x509  # noqa: F401, PLC0415
 
     import validator_py  # noqa: F401, PLC0415
 

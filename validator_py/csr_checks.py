@@ -29,10 +29,6 @@ class CSRContext:
     def subject(self) -> NameInfo:
         return self.csr.subject
 
-    @property
-    def der(self) -> bytes:
-        return self.csr.der
-
 
 def _signature(context: CSRContext) -> Outcome:
     if context.verified is True:

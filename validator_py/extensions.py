@@ -15,6 +15,7 @@ from typing import Any
 from asn1crypto.core import Void
 
 from .der import der_problem
+from .names import rdn_key
 
 # Extensions the validator processes or knows to be harmless when critical. RFC 5280 §4.2: a certificate
 # with a critical extension the relying party does not recognise must be rejected.
@@ -149,7 +150,7 @@ def general_name(name: Any) -> GeneralName:
     if form == "ip":
         return GeneralName("ip", "", raw=bytes(chosen.contents))
     if form == "dirname":
-        rdns = tuple(rdn.hashable for rdn in chosen.chosen)
+        rdns = tuple(rdn_key(rdn) for rdn in chosen.chosen)
         return GeneralName("dirname", "\x1e".join(rdns), rdns=rdns)
     if form == "other":
         return GeneralName("other", str(name.name))

@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from asn1crypto import cms, crl, csr, keys, x509
+# Only what a certificate check needs is imported here (the environments' CRLs included): CSRs and PKCS#7
+# bundles import their asn1crypto modules on first use, so neither the browser's cold start nor the CLI
+# pays for them (asn1crypto.cms alone also brings in asn1crypto.ocsp).
+from asn1crypto import crl, keys, x509
 
 from .extensions import (
     Extension,
@@ -148,7 +151,8 @@ def signed_request(
 
 
 def colon_hex(raw: bytes) -> str:
-    return ":".join(f"{byte:02X}" for byte in raw)
+    """``AB:CD:...``, as OpenSSL prints fingerprints and serials (bytes.hex does it without a Python loop)."""
+    return raw.hex(":").upper()
 
 
 def parse(blobs: list[Blob]) -> Parsed:
@@ -211,6 +215,8 @@ def _detect(blob: Blob) -> str:
 
 
 def _pkcs7_certificates(der: bytes) -> list[bytes]:
+    from asn1crypto import cms  # noqa: PLC0415 - only PKCS#7 input needs it; see the imports above.
+
     info = cms.ContentInfo.load(der)
     if info["content_type"].native != "signed_data":
         raise ValueError("the PKCS#7 content is not SignedData")
@@ -317,6 +323,8 @@ def _key_id(aki: Any) -> bytes | None:
 
 
 def request(der: bytes) -> CSR:
+    from asn1crypto import csr  # noqa: PLC0415 - only CSR input needs it; see the imports above.
+
     req = csr.CertificationRequest.load(der, strict=True)
     req.native  # noqa: B018 - parse every field once, at the boundary.
     info = req["certification_request_info"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from ._compat import default_verifier
 from .checks import ENVIRONMENT_CHECKS, EnvironmentCA, EnvironmentContext
-from .csr_checks import CSR_CHECKS, CSRContext
 from .details import describe, describe_csr, pem
 from .inputs import InputError, split
 from .model import CRL, CSR, Certificate, Parsed, parse, signed_request
@@ -47,7 +46,7 @@ def read(data: bytes | str | Sequence[bytes | str]) -> Parsed:
 # The same few environments come with every call (the page sends them each time); parsing a CA
 # certificate costs about as much as checking a client certificate, so keep the parsed ones.
 @functools.lru_cache(maxsize=16)
-def _load_environment(env: Environment) -> EnvironmentCA:
+def load_environment(env: Environment) -> EnvironmentCA:
     try:
         parsed = read(env.ca)
         if len(parsed.certificates) != 1 or parsed.csrs or parsed.crls:
@@ -156,7 +155,7 @@ async def validate_async(
         if len(extra.csrs) != 1 or extra.certificates or extra.crls:
             raise InputError("unsupported", "The CSR to match must be exactly one CERTIFICATE REQUEST.")
         parsed = Parsed(parsed.certificates, parsed.csrs + extra.csrs, parsed.crls)
-    envs = tuple(_load_environment(env) for env in environments)
+    envs = tuple(load_environment(env) for env in environments)
     kind, certs = _classify(parsed, envs)
     if kind == "csr":
         return await _csr_report(parsed.csrs[0], policy, verifier)
@@ -279,6 +278,9 @@ def _with_match(report: Report, cert: Certificate, request: CSR) -> Report:
 
 
 async def _csr_report(request: CSR, policy: Policy, verifier: AsyncVerifier) -> Report:
+    # Imported on the first CSR: a certificate check, the browser's warm-up included, never needs it.
+    from .csr_checks import CSR_CHECKS, CSRContext  # noqa: PLC0415
+
     built = signed_request(request.algorithm, request.public_key, request.info_der, request.signature)
     verified = (await _verify_all({"csr": built}, verifier))["csr"]
     context = CSRContext(csr=request, verified=verified, policy=policy)

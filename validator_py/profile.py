@@ -10,7 +10,7 @@ from .names import NameInfo
 from .policy import SUPPORTED_CURVES, Policy
 from .runner import NA, Check, F, Outcome, P, W
 from .signatures import SignatureAlgorithm
-from .subject_text import LEGACY_TYPES, openssl_subject, repaired, string_types
+from .subject_text import LEGACY_TYPES, openssl_subject, repaired
 
 NEW_KEY = (
     "Generate a new key and CSR as in guide steps 2 and 3 (`openssl genrsa -out nuvy-client-<env>.key 2048`, "
@@ -37,9 +37,6 @@ class HasSubject(Protocol):
     @property
     def subject(self) -> NameInfo: ...
 
-    @property
-    def der(self) -> bytes: ...  # the certificate or CSR, for the string types of its subject
-
 
 UTF8_CSR = "openssl req -new -utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj"
 
@@ -50,7 +47,7 @@ def subject_encoding(context: HasSubject, what: str) -> Outcome:
     On a CSR it fails (Nuvy would sign the name as it is); on a certificate it warns (Nuvy has signed it).
     """
     attributes = context.subject.attributes
-    kinds = string_types(context.der, what)
+    kinds = context.subject.types
     garbled: list[str] = []
     legacy: list[tuple[str, str]] = []
     meant: list[tuple[str, str]] = []

@@ -23,12 +23,6 @@ trimmed standard library.
 
 from __future__ import annotations
 
-from typing import Any
-
-from asn1crypto import core
-from asn1crypto import csr as asn1_csr
-from asn1crypto import x509 as asn1_x509
-
 # asn1crypto's name of a DirectoryString choice -> how openssl asn1parse and users name the type.
 LEGACY_TYPES = {
     "teletex_string": "T61String (teletexString)",
@@ -48,26 +42,6 @@ def repaired(value: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return fixed if fixed != value else None
-
-
-def _subject(der: bytes, kind: str) -> Any:
-    if kind == "CSR":
-        return asn1_csr.CertificationRequest.load(der)["certification_request_info"]["subject"]
-    return asn1_x509.Certificate.load(der)["tbs_certificate"]["subject"]
-
-
-def string_types(der: bytes, kind: str) -> tuple[str, ...]:
-    """The ASN.1 string type of each subject attribute, in DER order (as ``NameInfo.attributes``).
-
-    `der` is a certificate, or a CSR when `kind` is "CSR"; the input boundary has already parsed it.
-    """
-    types = []
-    for rdn in _subject(der, kind).chosen:
-        for attribute in rdn:
-            value = attribute["value"]
-            # A DirectoryString is a choice ("utf8_string", "teletex_string", ...); others have one type.
-            types.append(str(value.name) if isinstance(value, core.Choice) else type(value).__name__)
-    return tuple(types)
 
 
 def openssl_subject(attributes: tuple[tuple[str, str], ...]) -> str:

@@ -94,10 +94,45 @@ def _exception_name(error: JsException) -> str:
     return str(getattr(error, "name", "") or "")
 
 
+def _key_id(request: SignatureRequest, import_algorithm: dict[str, Any]) -> tuple[bytes, str]:
+    # A WebCrypto key is bound to the algorithm it was imported for (RSA keys to one hash, too).
+    return request.spki_der, repr(sorted(import_algorithm.items()))
+
+
 class WebCryptoVerifier:
     """An ``AsyncVerifier`` backed by ``crypto.subtle``; it never raises for bad keys or signatures."""
 
+    def __init__(self) -> None:
+        # Kept by ``remember`` only, from the requests browser.py derives from the page's environments:
+        # their CA keys and the answers to their own signatures, never a key or a request from a user's input.
+        self._kept: dict[tuple[bytes, str], Any] = {}
+        self._answers: dict[SignatureRequest, bool | None] = {}
+
+    async def remember(self, requests: list[SignatureRequest]) -> None:
+        """Import these requests' keys once and keep them, with the answer to each request.
+
+        browser.py passes each environment CA's self-signature and its CRL's signature, so the signer of
+        nearly every check is imported once per page instead of once per check, and the environment's CRL
+        is verified once (each a round trip to JavaScript). An answer is reused only for an identical request.
+        """
+        for request in requests:
+            algorithms = _algorithms(request)
+            if algorithms is None or _key_id(request, algorithms[0]) in self._kept:
+                continue
+            subtle = _webcrypto()
+            try:
+                algorithm = _js_object(subtle, algorithms[0])
+                spki = to_js(request.spki_der)
+                key = await subtle.importKey("spki", spki, algorithm, False, to_js(["verify"]))
+            except JsException:
+                continue  # verify() imports it again and judges it, exactly as without this.
+            self._kept[_key_id(request, algorithms[0])] = key
+        for request in requests:
+            self._answers[request] = await self.verify(request)
+
     async def verify(self, request: SignatureRequest) -> bool | None:
+        if request in self._answers:
+            return self._answers[request]
         algorithms = _algorithms(request)
         if algorithms is None:
             return None
@@ -106,13 +141,17 @@ class WebCryptoVerifier:
         if signature is None:
             return False
         subtle = _webcrypto()
-        try:
-            algorithm = _js_object(subtle, import_algorithm)
-            key = await subtle.importKey("spki", to_js(request.spki_der), algorithm, False, to_js(["verify"]))
-        except JsException as error:
-            # A browser without the algorithm cannot judge the signature; a key it cannot read
-            # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
-            return None if _exception_name(error) == _NOT_SUPPORTED else False
+        key = self._kept.get(_key_id(request, import_algorithm))
+        if key is None:
+            try:
+                algorithm = _js_object(subtle, import_algorithm)
+                key = await subtle.importKey(
+                    "spki", to_js(request.spki_der), algorithm, False, to_js(["verify"])
+                )
+            except JsException as error:
+                # A browser without the algorithm cannot judge the signature; a key it cannot read
+                # (wrong curve, malformed SubjectPublicKeyInfo) cannot have made a valid one.
+                return None if _exception_name(error) == _NOT_SUPPORTED else False
         try:
             valid = await subtle.verify(
                 _js_object(subtle, verify_algorithm), key, to_js(signature), to_js(request.message)

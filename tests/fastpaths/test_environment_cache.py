@@ -1,0 +1,111 @@
+"""browser.run keeps what the page's environments list yields (validator_py/browser.py ``_prepared``).
+
+The cache is keyed by the exact JSON string and may hold only what that string determines: a check must
+never see another check's input, and an edited list must never be answered from the old one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests import pki as pkilib
+from validator_py import browser
+from validator_py.pipeline import load_environment
+
+NOW_MS = pkilib.NOW.timestamp() * 1000
+MARKER = "leak-marker-7f3a"
+
+
+def _run(data: str, environments_json: str, selected: str = "qa") -> dict[str, Any]:
+    # In a thread of its own: a browser test of the session may have left an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(asyncio.run, browser.run(data, environments_json, selected, NOW_MS)).result()
+    result: dict[str, Any] = json.loads(answer)
+    return result
+
+
+def _environments_json(*entries: tuple[str, pkilib.Issued]) -> str:
+    return json.dumps([{"id": env_id, "name": env_id.upper(), "ca_pem": ca.pem} for env_id, ca in entries])
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    browser._prepared.cache_clear()
+    load_environment.cache_clear()
+    yield
+    browser._prepared.cache_clear()
+    load_environment.cache_clear()
+
+
+def _reachable(root: object) -> Iterator[object]:
+    """Every object reachable from `root` through references, modules and classes excluded."""
+    seen, stack = set(), [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, type) or type(item).__name__ == "module":
+            continue
+        seen.add(id(item))
+        yield item
+        stack.extend(gc.get_referents(item))
+
+
+def _holds(root: object, marker: str) -> bool:
+    needle = marker.encode()
+    return any(
+        (isinstance(item, str) and marker in item) or (isinstance(item, bytes | bytearray) and needle in item)
+        for item in _reachable(root)
+    )
+
+
+def test_a_check_is_not_changed_by_the_one_before(pki: Any) -> None:
+    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
+    secret = pkilib.make_client(pki.qa, cn=MARKER, o=MARKER)
+    other = pkilib.make_client(pki.production, cn="other-client")
+    alone = _run(other.pem, environments)
+    browser._prepared.cache_clear()
+    load_environment.cache_clear()
+    first = _run(secret.pem, environments)
+    after = _run(other.pem, environments)
+    assert first["ok"]
+    assert MARKER in json.dumps(first)
+    assert after == alone
+    assert MARKER not in json.dumps(after)
+
+
+def test_the_cache_holds_nothing_of_the_input(pki: Any) -> None:
+    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
+    secret = pkilib.make_client(pki.qa, cn=MARKER, o=MARKER)
+    assert _run(secret.pem, environments)["ok"]
+    prepared = browser._prepared(environments)
+    assert browser._prepared.cache_info().hits >= 1  # The entry checked here is the one the run used.
+    assert not _holds(prepared, MARKER)
+    assert _holds(prepared, "QA")  # The walk does reach the environments.
+
+
+def test_an_edited_environments_list_is_not_served_from_the_cache(pki: Any) -> None:
+    leaf = pkilib.make_client(pki.qa)
+    original = _environments_json(("qa", pki.qa), ("production", pki.production))
+    # The same ids, the QA CA replaced by the production one: the QA client must no longer be issued by it.
+    edited = _environments_json(("qa", pki.production), ("production", pki.production))
+    before = _run(leaf.pem, original)["report"]
+    after = _run(leaf.pem, edited)["report"]
+    assert before["details"]["issued_by_environment"] == "qa"
+    assert after["details"]["issued_by_environment"] is None
+    assert before["verdict"] != after["verdict"]
+    # And back: the original list is answered as it was the first time.
+    assert _run(leaf.pem, original)["report"] == before
+
+
+def test_a_malformed_list_is_refused_each_time(pki: Any) -> None:
+    leaf = pkilib.make_client(pki.qa)
+    for _ in range(2):
+        refused = {"ok": False, "code": "environments", "message": browser._BAD_ENVIRONMENTS}
+        assert _run(leaf.pem, "[]") == refused
+    assert _run(leaf.pem, _environments_json(("qa", pki.qa)))["ok"]
