@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki as mk
 from tests.conftest import NuvyPKI
@@ -153,6 +155,42 @@ def test_unknown_environment_is_refused(pki: NuvyPKI) -> None:
         ValueError, match="unknown environment 'staging'; configured environments: qa, production"
     ):
         run(pki, pki_good(pki), selected="staging")
+
+
+_EKU_FAIL = (
+    "but not clientAuth, so servers will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it "
+    "with clientAuth (guide step 5)."
+)
+
+
+@pytest.mark.parametrize(
+    ("eku", "status", "message"),
+    [
+        (
+            (mk.CLIENT_AUTH,),
+            P,
+            "Extended Key Usage includes clientAuth, so it may authenticate a TLS client.",
+        ),
+        (
+            None,
+            F,
+            "The certificate has no Extended Key Usage extension; Nuvy issues client certificates with "
+            "ExtendedKeyUsage = clientAuth (guide step 5). Ask Nuvy to re-issue it.",
+        ),
+        (
+            (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION),
+            F,
+            f"Extended Key Usage lists email_protection, server_auth {_EKU_FAIL}",
+        ),
+        ((), F, f"Extended Key Usage lists nothing {_EKU_FAIL}"),
+    ],
+    ids=["client-auth", "absent", "server-and-email", "empty"],
+)
+def test_eku_messages(
+    pki: NuvyPKI, eku: tuple[x509.ObjectIdentifier, ...] | None, status: Status, message: str
+) -> None:
+    result = run(pki, mk.make_client(pki.qa, eku=eku).pem).check("eku.client_auth")
+    assert (result.status, result.message) == (status, message)
 
 
 # Revocation ----------------------------------------------------------------------------------------
