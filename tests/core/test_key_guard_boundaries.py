@@ -146,6 +146,18 @@ def test_the_smallest_key_shapes_are_refused(der: bytes) -> None:
     assert (caught.value.code, caught.value.message) == ("private_key", PRIVATE_KEY_MESSAGE)
 
 
+def test_the_guard_decides_by_the_fields_a_key_starts_with() -> None:
+    """PKCS#1 is recognised by its first nine fields: what follows them (a tenth field that is no INTEGER,
+    or damage after a tenth) does not hide the key, because the guard reads no further than ten fields."""
+    pkcs1 = keys()["rsa-pkcs1"]
+    header = 4  # 30 82 LL LL: a 2048-bit key's SEQUENCE has a two-byte length.
+    assert pkcs1[:2] == b"\x30\x82"
+    fields = pkcs1[header:]
+    for extra in (b"\x30\x00", b"\x02\x01\x00" + b"\x02\x05\x00"):
+        body = fields + extra
+        _refused(b"\x30\x82" + len(body).to_bytes(2, "big") + body)
+
+
 def test_a_certificate_csr_and_crl_are_not_keys() -> None:
     ca = mk.make_ca("Nuvy QA CA", key_slot=100)
     for der in (mk.make_client(ca).der, mk.make_csr().der, mk.make_crl(ca, [1]).der, ca.der):
