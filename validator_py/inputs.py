@@ -362,8 +362,10 @@ def refuse_private_key_der(der: bytes) -> None:
         (tags[:3] == [0x02, 0x30, 0x04] and first_int in (b"\x00", b"\x01"))
         # EncryptedPrivateKeyInfo: AlgorithmIdentifier, OCTET STRING, and nothing else.
         or (tags == [0x30, 0x04])
-        # RSAPrivateKey: version 0 then eight integers.
+        # RSAPrivateKey: version 0 then eight integers; a multi-prime key (RFC 8017 appendix A.1.2, `openssl
+        # genrsa -primes 3`) has version 1 and its otherPrimeInfos SEQUENCE after them.
         or (len(tags) >= 9 and all(tag == 0x02 for tag in tags[:9]) and first_int == b"\x00")
+        or (tags[:10] == [0x02] * 9 + [0x30] and first_int == b"\x01")
         # ECPrivateKey: version 1, OCTET STRING private key.
         or (tags[:2] == [0x02, 0x04] and first_int == b"\x01")
     )
