@@ -221,6 +221,18 @@ UNVERIFIABLE = {
         "the signature algorithm 1.2.3.4.5 (1.2.3.4.5) is not one Nuvy accepts "
         "(RSA, RSA-PSS, ECDSA or Ed25519)",
     ),
+    # Identifiers asn1crypto knows but cannot take apart into a scheme and a hash (they once made the
+    # certificate look damaged).
+    "ecdsa-sha3-256": (
+        lambda der: _with_algorithm(der, "sha3_256_ecdsa"),
+        "the signature algorithm sha3_256_ecdsa (2.16.840.1.101.3.4.3.10) is not one Nuvy accepts "
+        "(RSA, RSA-PSS, ECDSA or Ed25519)",
+    ),
+    "rsa-encryption": (
+        lambda der: _with_algorithm(der, "rsassa_pkcs1v15"),
+        "the signature algorithm rsassa_pkcs1v15 (1.2.840.113549.1.1.1) is not one Nuvy accepts "
+        "(RSA, RSA-PSS, ECDSA or Ed25519)",
+    ),
     "inner-differs": (
         lambda der: _with_algorithm(der, "sha256_rsa", "sha384_rsa"),
         "the signature algorithm inside the signed part differs from the outer one (RFC 5280 section "
