@@ -159,3 +159,16 @@ def test_the_path_with_fewest_failures_is_kept_and_a_complete_path_ends_its_bran
     built = search.run("leaf", [], ["worse", "better"], failures=failures)
     assert search.asked == [("leaf", "worse"), ("leaf", "better")]
     assert (search.path(built), built.valid, built.exhausted) == (["leaf", "better"], False, None)
+
+
+def test_of_equally_useful_failures_the_first_tried_is_kept() -> None:
+    """Ties keep the first path in candidate order, so the same input always gets the same explanation."""
+    first = make_ca("Search Tie CA", key=ec_key(4140))
+    search = Search(
+        leaf=make_leaf(first, key=ec_key(4141), aki=False),
+        first=first,
+        second=make_ca("Search Tie CA", key=ec_key(4142)),
+    )
+    built = search.run("leaf", [], ["first", "second"], failures=lambda _path: 1)
+    assert search.asked == [("leaf", "first"), ("leaf", "second")]
+    assert (search.path(built), built.valid) == (["leaf", "first"], False)
