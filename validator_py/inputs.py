@@ -297,6 +297,7 @@ def check_depth(der: bytes, origin: str) -> None:
     such strings may legitimately hold arbitrary bytes.
     """
     regions: list[tuple[int, int, int, bool]] = [(0, len(der), 0, False)]
+    named = origin[:1].upper() + origin[1:]  # "the DER input" opens the message.
     while regions:
         start, end, base, optional = regions.pop()
         try:
@@ -304,14 +305,14 @@ def check_depth(der: bytes, origin: str) -> None:
         except _TooDeepError:
             raise InputError(
                 "too_deep",
-                f"{origin} is nested more than {MAX_DEPTH} levels deep, which no certificate is. "
+                f"{named} is nested more than {MAX_DEPTH} levels deep, which no certificate is. "
                 "The file is damaged or crafted; " + WHAT_TO_PASTE,
             ) from None
         except ValueError as error:
             if not optional:
                 raise InputError(
                     "unparseable",
-                    f"{origin} is not valid DER ({error}): the file is truncated or damaged. "
+                    f"{named} is not valid DER ({error}): the file is truncated or damaged. "
                     + WHAT_TO_PASTE,
                 ) from None
 
