@@ -10,7 +10,7 @@ import functools
 import hashlib
 
 import pytest
-from asn1crypto import cms
+from asn1crypto import cms, keys
 from asn1crypto import csr as a_csr
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from tests import pki as mk
 from validator_py import Environment, InputError, Policy, Report, validate
 from validator_py.inputs import WHAT_TO_PASTE
+from validator_py.profile import NEW_KEY
 
 
 @functools.cache
@@ -128,4 +129,47 @@ def test_a_validity_date_from_2050_is_generalized_time() -> None:
     result = _run(leaf.pem).check("path.time_encoding")
     assert (result.status.value, result.message) == (
         "pass", "Every validity date is encoded as RFC 5280 requires."
+    )
+
+
+# P-256 written out as explicit domain parameters (SEC 1 section 3.1.1), which RFC 5480 forbids.
+_P256_SPECIFIED = {
+    "version": "ecdpVer1",
+    "field_id": {
+        "field_type": "prime_field",
+        "parameters": 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF,
+    },
+    "curve": {
+        "a": bytes.fromhex("FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC"),
+        "b": bytes.fromhex("5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B"),
+    },
+    "base": bytes.fromhex(
+        "046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
+        "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5"
+    ),
+    "order": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "cofactor": 1,
+}
+
+
+def test_an_ec_key_with_explicit_parameters_is_refused() -> None:
+    """The key of a CSR whose curve is spelled out rather than named (the signature no longer matches;
+    the key check does not depend on it)."""
+    request = a_csr.CertificationRequest.load(mk.make_csr(key_type="ec256").der)
+    info = request["certification_request_info"]
+    info["subject_pk_info"] = keys.PublicKeyInfo({
+        "algorithm": {
+            "algorithm": "ec", "parameters": keys.ECDomainParameters({"specified": _P256_SPECIFIED})
+        },
+        "public_key": info["subject_pk_info"]["public_key"],
+    })
+    der = a_csr.CertificationRequest({
+        "certification_request_info": a_csr.CertificationRequestInfo.load(info.dump(force=True)),
+        "signature_algorithm": request["signature_algorithm"],
+        "signature": request["signature"],
+    }).dump()
+    result = validate(der, [], selected="", at=mk.NOW).check("key.strength")
+    assert (result.status.value, result.message) == (
+        "fail",
+        f"The key uses the EC curve explicit parameters, which is not P-256, P-384 or P-521. {NEW_KEY}.",
     )
