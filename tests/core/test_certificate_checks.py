@@ -262,7 +262,11 @@ def test_a_crashing_check_becomes_a_failure(pki: NuvyPKI, monkeypatch: pytest.Mo
     report = run(pki, pki_good(pki))
     result = report.check("eku.client_auth")
     assert result.status is F
-    assert "Internal error in the validator while running this check (ZeroDivisionError)" in result.message
+    assert result.message == (
+        "Internal error in the validator while running this check (ZeroDivisionError). The result is "
+        "unknown, so it counts as a failure. Please report it to Nuvy and check the certificate with "
+        "`openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` meanwhile."
+    )
     assert report.check("signature.valid").status is P
 
 
@@ -306,3 +310,22 @@ def test_environment_crl_is_left_out_when_the_path_never_reaches_its_ca(pki: Nuv
     assert report.check("path.build").status is F
     assert report.check("revocation.crl_signature").status is NA
     assert report.check("revocation.status").status is NA
+
+
+def test_a_sha1_certificate_is_asked_back_with_sha256(pki: NuvyPKI) -> None:
+    result = run(pki, mk.make_client(pki.qa, hash_alg=mk.SHA1).pem).check("signature.hash")
+    assert (result.status, result.message, result.title) == (
+        F,
+        "Signed with RSA PKCS#1 v1.5 with SHA-1. Nuvy accepts only SHA-256 or stronger, because weaker "
+        "hashes allow forged signatures. Ask Nuvy to re-issue the certificate with SHA-256.",
+        "Signature hash",
+    )
+
+
+def test_check_titles_are_reported(pki: NuvyPKI) -> None:
+    assert run(pki, pki_good(pki)).check("subject.cn").title == "Subject CN"
+
+
+def test_a_negative_warn_days_policy_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"\Awarn_days must be zero or positive\Z"):
+        Policy(warn_days=-1)

@@ -79,9 +79,11 @@ def test_the_depth_walk_enters_a_two_byte_octet_string() -> None:
     assert _refused(_nested(31, b"\x04\x02\x05\x00"))[0] == "unparseable"
 
 
-def test_a_changed_character_is_not_valid_base64() -> None:
+@pytest.mark.parametrize("edit", ["replaced", "inserted"])
+def test_a_character_that_is_no_base64_is_refused(edit: str) -> None:
+    """Also when the rest still decodes: a stray character is never skipped over."""
     lines = _leaf().pem.splitlines()
-    lines[3] = lines[3][:10] + "*" + lines[3][11:]
+    lines[3] = lines[3][:10] + "*" + lines[3][11 if edit == "replaced" else 10 :]
     assert _refused("\n".join(lines) + "\n") == (
         "unparseable",
         "PEM block 1 (CERTIFICATE) is not valid base64: a character was changed or lost when it was copied. "

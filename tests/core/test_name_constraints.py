@@ -83,3 +83,16 @@ def test_an_ip_subtree_must_be_an_address_and_a_prefix_mask(subtree: str, proble
         f"Intermediate certificate 1 (Constrained Issuing CA): the nameConstraints extension is malformed: "
         f"{problem}. Strict TLS stacks refuse such a certificate; ask its issuer to re-issue it.",
     )
+
+
+def test_a_trailing_dot_and_a_subject_name_outside_the_subtrees() -> None:
+    constraints = NameConstraints(
+        permitted=(GeneralName("dns", "partner.example"),
+                   GeneralName("dirname", "", rdns=("o=partner",))),
+        excluded=(),
+    )
+    # The absolute form of a DNS name (a trailing dot) is the same name.
+    assert violations(GeneralName("dns", "api.partner.example."), constraints) is None
+    assert violations(GeneralName("dirname", "o=other\x1ecn=x", rdns=("o=other", "cn=x")), constraints) == (
+        "its subject name is outside the permitted subtrees"
+    )

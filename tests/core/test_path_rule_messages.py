@@ -128,6 +128,23 @@ CATALOGUE_MESSAGES = {
         "The leaf certificate (negative-serial-client) has a negative serial number. Strict verifiers reject "
         "such certificates; ask for a re-issue.",
     ),
+    "build-missing-intermediate/unused": (
+        "path.unused", W,
+        "1 certificate(s) given are not needed on the path: CN=Gap Root,O=Nuvy Test,C=BR. Leave them out of "
+        "what you configure and send.",
+    ),
+    "aki-missing-leaf": (
+        "path.key_identifiers", F,
+        "The leaf certificate (no-aki-client) has no Authority Key Identifier (RFC 5280 section 4.2.1.1). "
+        "Strict verifiers reject this chain; ask for re-issued certificates.",
+    ),
+    "ski-missing-leaf": ("path.key_identifiers", P, "Key identifiers are present and not critical."),
+    "critical-unknown-leaf": (
+        "extensions.critical_known", F,
+        "The leaf certificate (unknown-ext-client) has the unknown critical extension 1.3.6.1.4.1.55555.1.1. "
+        "TLS servers must reject certificates with critical extensions they do not process (RFC 5280 "
+        "section 4.2). Ask the issuer to drop it or mark it non-critical.",
+    ),
     "crl-good": ("path.basic_constraints", P, "Every issuer is a CA (critical basicConstraints, CA:TRUE)."),
     "crl-good/ca-purpose": ("path.ca_purpose", P, "No CA on the path excludes client authentication."),
 }

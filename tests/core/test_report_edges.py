@@ -12,13 +12,17 @@ import hashlib
 import pytest
 from asn1crypto import cms, keys
 from asn1crypto import csr as a_csr
+from asn1crypto import x509 as a_x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed448
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki as mk
 from validator_py import Environment, InputError, Policy, Report, validate
 from validator_py.inputs import WHAT_TO_PASTE
 from validator_py.profile import NEW_KEY
+
+from .pathkit import Cert, resign
 
 
 @functools.cache
@@ -115,7 +119,9 @@ def test_the_match_report_lists_the_csr_and_groups_the_match() -> None:
     report = _run(mk.make_client(_ca(), key=key).pem, csr=request.pem)
     assert report.kind == "match"
     result = report.check("match.public_key")
-    assert (result.status.value, result.group) == ("pass", "match")
+    assert (result.status.value, result.group, result.title) == (
+        "pass", "match", "Certificate matches the CSR"
+    )
     assert report.details["public_key"] == "Ed25519"
     spki = key.public_key().public_bytes(serialization.Encoding.DER,
                                          serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -172,4 +178,56 @@ def test_an_ec_key_with_explicit_parameters_is_refused() -> None:
     assert (result.status.value, result.message) == (
         "fail",
         f"The key uses the EC curve explicit parameters, which is not P-256, P-384 or P-521. {NEW_KEY}.",
+    )
+
+
+def _resigned(*edits: object) -> bytes:
+    leaf = mk.make_client(_ca())
+    return resign(Cert(der=leaf.der, key=leaf.key, name="client-name"), _ca().key, *edits).der  # type: ignore[arg-type]
+
+
+def test_a_time_that_is_no_date_is_refused() -> None:
+    """GeneralizedTime year 0000 parses, but not to a date."""
+    def year_zero(tbs: a_x509.TbsCertificate) -> None:
+        tbs["validity"]["not_before"] = a_x509.Time.load(b"\x18\x0f00000101000000Z")
+
+    assert _refused(_resigned(year_zero)) == _damaged("a certificate", "a time field is not a date")
+
+
+def test_a_pkcs7_bundle_without_certificates() -> None:
+    empty = cms.SignedData({
+        "version": "v1", "digest_algorithms": [], "encap_content_info": {"content_type": "data"},
+        "signer_infos": [],
+    })
+    data = cms.ContentInfo({"content_type": "signed_data", "content": empty}).dump()
+    assert _refused(data) == _damaged("a PKCS#7 bundle", "the PKCS#7 bundle holds no certificate")
+
+
+def test_a_version_2_certificate_is_read() -> None:
+    def version_2(tbs: a_x509.TbsCertificate) -> None:
+        tbs["version"] = "v2"
+        tbs["extensions"] = None
+
+    report = _run(_resigned(version_2))
+    assert report.kind == "certificate"
+    assert report.check("eku.client_auth").message.startswith("The certificate has no Extended Key Usage")
+
+
+def test_an_ed448_key_is_named_and_refused() -> None:
+    result = _run(mk.make_client(_ca(), key=ed448.Ed448PrivateKey.generate()).pem).check("key.strength")
+    assert (result.status.value, result.message) == (
+        "fail", f"The key type ED448 is not accepted; the guide asks for RSA 2048. {NEW_KEY}."
+    )
+
+
+def test_a_leaf_without_a_cn_is_named_by_its_position() -> None:
+    assert _run(mk.make_client(_ca(), cn=None).pem).check("path.build").message == (
+        "The path reaches a trusted CA: the leaf certificate → the QA CA (qa)."
+    )
+
+
+def test_a_trailing_space_is_escaped_in_the_subject() -> None:
+    """RFC 4514 section 2.4: a trailing space is escaped, so the name reads back with it."""
+    assert _run(mk.make_client(_ca(), o="ACME ").pem).details["subject"] == (
+        "CN=client-name,OU=Production,O=ACME\\ ,C=BR"
     )
