@@ -249,7 +249,7 @@ def test_a_validity_date_before_2050_as_generalized_time() -> None:
         tbs["validity"]["not_after"] = a_x509.Time(name="general_time", value=when)
 
     signer = _qa().key
-    der = resign(Cert(der=leaf.der, key=leaf.key, name="client-name"), signer, general_time).der  # type: ignore[arg-type]
+    der = resign(Cert(der=leaf.der, key=leaf.key, name="client-name"), signer, general_time).der
     result = _run(der).check("path.time_encoding")
     assert (result.status.value, result.message) == (
         "fail",
