@@ -96,3 +96,20 @@ def test_a_trailing_dot_and_a_subject_name_outside_the_subtrees() -> None:
     assert violations(GeneralName("dirname", "o=other\x1ecn=x", rdns=("o=other", "cn=x")), constraints) == (
         "its subject name is outside the permitted subtrees"
     )
+
+
+def test_a_constraint_of_a_form_not_processed_is_named_by_its_form() -> None:
+    constraints = x509.NameConstraints(
+        permitted_subtrees=[x509.RegisteredID(x509.ObjectIdentifier("1.2.3.4"))], excluded_subtrees=None
+    )
+    root = make_ca("Constrained Root", key=ec_key(4200))
+    inter = make_ca("Constrained Issuing CA", root, key=ec_key(4201), name_constraints=constraints)
+    leaf = make_leaf(inter, key=ec_key(4202))
+    report = validate(leaf.pem + inter.pem + root.pem, [], selected="", at=mk.NOW)
+    result = report.check("path.name_constraints")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "Intermediate certificate 1 (Constrained Issuing CA) has critical name constraints of a form the "
+        "validator cannot process (registered_id). Servers reject this chain; ask for a certificate within "
+        "the CA's names.",
+    )
