@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa
 
 from tests import pki as mk
@@ -18,6 +19,8 @@ from validator_py.extensions import GeneralName, NameConstraints
 from validator_py.inputs import WHAT_TO_PASTE
 from validator_py.path.name_constraints import uri_host, violations
 from validator_py.profile import NEW_KEY
+
+from .pathkit import ec_key, make_ca, make_leaf
 
 
 @functools.cache
@@ -205,3 +208,15 @@ def test_the_root_s_own_signature_algorithm_is_not_judged() -> None:
         "Every key and signature on the path uses an accepted algorithm."
     )
 
+
+
+def test_an_issuer_without_a_name() -> None:
+    root = make_ca("Named Root", key=ec_key(4300))
+    nameless = make_ca("", root, key=ec_key(4301), subject=x509.Name([]))
+    leaf = make_leaf(nameless, key=ec_key(4302))
+    result = _run(leaf.pem + nameless.pem + root.pem, []).check("path.issuer_subject")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "Intermediate certificate 1 has an empty subject. A CA must have a name; ask for a correctly issued "
+        "CA certificate.",
+    )
