@@ -297,6 +297,7 @@ def check_depth(der: bytes, origin: str) -> None:
     such strings may legitimately hold arbitrary bytes.
     """
     regions: list[tuple[int, int, int, bool]] = [(0, len(der), 0, False)]
+    named = origin[:1].upper() + origin[1:]  # "the DER input" opens the message.
     while regions:
         start, end, base, optional = regions.pop()
         try:
@@ -304,14 +305,14 @@ def check_depth(der: bytes, origin: str) -> None:
         except _TooDeepError:
             raise InputError(
                 "too_deep",
-                f"{origin} is nested more than {MAX_DEPTH} levels deep, which no certificate is. "
+                f"{named} is nested more than {MAX_DEPTH} levels deep, which no certificate is. "
                 "The file is damaged or crafted; " + WHAT_TO_PASTE,
             ) from None
         except ValueError as error:
             if not optional:
                 raise InputError(
                     "unparseable",
-                    f"{origin} is not valid DER ({error}): the file is truncated or damaged. "
+                    f"{named} is not valid DER ({error}): the file is truncated or damaged. "
                     + WHAT_TO_PASTE,
                 ) from None
 
@@ -362,8 +363,10 @@ def refuse_private_key_der(der: bytes) -> None:
         (tags[:3] == [0x02, 0x30, 0x04] and first_int in (b"\x00", b"\x01"))
         # EncryptedPrivateKeyInfo: AlgorithmIdentifier, OCTET STRING, and nothing else.
         or (tags == [0x30, 0x04])
-        # RSAPrivateKey: version 0 then eight integers.
+        # RSAPrivateKey: version 0 then eight integers; a multi-prime key (RFC 8017 appendix A.1.2, `openssl
+        # genrsa -primes 3`) has version 1 and its otherPrimeInfos SEQUENCE after them.
         or (len(tags) >= 9 and all(tag == 0x02 for tag in tags[:9]) and first_int == b"\x00")
+        or (tags[:10] == [0x02] * 9 + [0x30] and first_int == b"\x01")
         # ECPrivateKey: version 1, OCTET STRING private key.
         or (tags[:2] == [0x02, 0x04] and first_int == b"\x01")
     )

@@ -52,12 +52,16 @@ def describe_algorithm(outer: Any, inner: Any | None) -> SignatureAlgorithm:
     oid = outer["algorithm"]
     try:
         signature_algo = str(outer.signature_algo)
+        # asn1crypto names some identifiers whose hash it cannot tell (ECDSA with SHA-3, rsaEncryption or
+        # the bare ECDSA signature arc 1.2.840.10045.4 as a signature algorithm): read it here, so they fall
+        # to the "not accepted" branch below instead of raising later, which would call the file damaged.
+        hash_algo = str(outer.hash_algo) if signature_algo in ("rsassa_pkcs1v15", "ecdsa") else ""
     except ValueError:
         signature_algo = ""
     if signature_algo == "ed25519":
         algorithm = SignatureAlgorithm("Ed25519", "ed25519", None)
     elif signature_algo in ("rsassa_pkcs1v15", "ecdsa"):
-        algorithm = _hashed(signature_algo, str(outer.hash_algo))
+        algorithm = _hashed(signature_algo, hash_algo)
     elif signature_algo == "rsassa_pss":
         algorithm = _pss(outer["parameters"])
     else:

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki as mk
 from tests.conftest import NuvyPKI
@@ -155,6 +157,42 @@ def test_unknown_environment_is_refused(pki: NuvyPKI) -> None:
         run(pki, pki_good(pki), selected="staging")
 
 
+_EKU_FAIL = (
+    "but not clientAuth, so servers will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it "
+    "with clientAuth (guide step 5)."
+)
+
+
+@pytest.mark.parametrize(
+    ("eku", "status", "message"),
+    [
+        (
+            (mk.CLIENT_AUTH,),
+            P,
+            "Extended Key Usage includes clientAuth, so it may authenticate a TLS client.",
+        ),
+        (
+            None,
+            F,
+            "The certificate has no Extended Key Usage extension; Nuvy issues client certificates with "
+            "ExtendedKeyUsage = clientAuth (guide step 5). Ask Nuvy to re-issue it.",
+        ),
+        (
+            (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION),
+            F,
+            f"Extended Key Usage lists email_protection, server_auth {_EKU_FAIL}",
+        ),
+        ((), F, f"Extended Key Usage lists nothing {_EKU_FAIL}"),
+    ],
+    ids=["client-auth", "absent", "server-and-email", "empty"],
+)
+def test_eku_messages(
+    pki: NuvyPKI, eku: tuple[x509.ObjectIdentifier, ...] | None, status: Status, message: str
+) -> None:
+    result = run(pki, mk.make_client(pki.qa, eku=eku).pem).check("eku.client_auth")
+    assert (result.status, result.message) == (status, message)
+
+
 # Revocation ----------------------------------------------------------------------------------------
 
 
@@ -224,7 +262,11 @@ def test_a_crashing_check_becomes_a_failure(pki: NuvyPKI, monkeypatch: pytest.Mo
     report = run(pki, pki_good(pki))
     result = report.check("eku.client_auth")
     assert result.status is F
-    assert "Internal error in the validator while running this check (ZeroDivisionError)" in result.message
+    assert result.message == (
+        "Internal error in the validator while running this check (ZeroDivisionError). The result is "
+        "unknown, so it counts as a failure. Please report it to Nuvy and check the certificate with "
+        "`openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` meanwhile."
+    )
     assert report.check("signature.valid").status is P
 
 
@@ -268,3 +310,22 @@ def test_environment_crl_is_left_out_when_the_path_never_reaches_its_ca(pki: Nuv
     assert report.check("path.build").status is F
     assert report.check("revocation.crl_signature").status is NA
     assert report.check("revocation.status").status is NA
+
+
+def test_a_sha1_certificate_is_asked_back_with_sha256(pki: NuvyPKI) -> None:
+    result = run(pki, mk.make_client(pki.qa, hash_alg=mk.SHA1).pem).check("signature.hash")
+    assert (result.status, result.message, result.title) == (
+        F,
+        "Signed with RSA PKCS#1 v1.5 with SHA-1. Nuvy accepts only SHA-256 or stronger, because weaker "
+        "hashes allow forged signatures. Ask Nuvy to re-issue the certificate with SHA-256.",
+        "Signature hash",
+    )
+
+
+def test_check_titles_are_reported(pki: NuvyPKI) -> None:
+    assert run(pki, pki_good(pki)).check("subject.cn").title == "Subject CN"
+
+
+def test_a_negative_warn_days_policy_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"\Awarn_days must be zero or positive\Z"):
+        Policy(warn_days=-1)

@@ -12,6 +12,8 @@ from tests import pki as mk
 from tests.conftest import NuvyPKI
 from validator_py import Report, Status, validate
 
+from .pathkit import Cert, corrupt_signature
+
 P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
 
 
@@ -72,6 +74,24 @@ def test_missing_root(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:
         r"stops at intermediate certificate 1 \(Partner Issuing CA\), issued by CN=Partner Root",
         result.message,
     )
+
+
+def test_a_root_whose_self_signature_fails_is_no_trust_anchor(
+    pki: NuvyPKI, partner: tuple[mk.Issued, ...]
+) -> None:
+    """A chain is trusted through its own root only if that root really signed itself: a corrupted root
+    still signs the intermediate, but it is not an anchor, so the chain fails."""
+    root, inter, leaf = partner
+    corrupted = corrupt_signature(Cert(der=root.der, key=root.key, name="Partner Root"))
+    report = validate(leaf.pem + inter.pem + corrupted.pem, [], selected="", at=pki.now)
+    result = report.check("path.build")
+    assert (result.status, result.message) == (
+        F,
+        "The chain ends at intermediate certificate 2 (Partner Root), which names itself as issuer but whose "
+        "self-signature does not verify, so it is not a root. Ask your partner for their root CA "
+        "certificate.",
+    )
+    assert report.verdict is F
 
 
 def test_broken_link_is_named_by_position(pki: NuvyPKI, partner: tuple[mk.Issued, ...]) -> None:

@@ -282,3 +282,71 @@ def test_unlabelled_ca_has_a_readable_name(
     checks = {c["id"]: c for c in data["checks"]}  # type: ignore[attr-defined]
     assert "the CA in prod.pem (ca)" in checks["path.build"]["message"]
     assert "CA CA" not in json.dumps(data)
+
+
+def test_help_describes_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["check", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines to the terminal width
+    assert text == (
+        "usage: python -m validator_py check [-h] [--ca [LABEL=]FILE] [--env LABEL] [--crl [LABEL=]FILE] "
+        "[--csr FILE] [--at ISO-8601] [--warn-days N] [--json] [--fail-on {fail,warn}] FILE [FILE ...] "
+        "Auto-detects a certificate, a CSR, a certificate plus its CSR, or a partner chain. "
+        "positional arguments: FILE PEM or DER files (use - for stdin) "
+        "options: -h, --help show this help message and exit "
+        "--ca [LABEL=]FILE a Nuvy CA certificate, optionally labelled with its environment "
+        "(qa=nuvy-ca-qa.crt) "
+        "--env LABEL environment to check against (default: first --ca) "
+        "--crl [LABEL=]FILE a CRL: LABEL=FILE for an environment's, FILE alone for a partner chain's "
+        "(matched by issuer) "
+        "--csr FILE check that the certificate belongs to this CSR "
+        "--at ISO-8601 check at this time, not now (UTC if no offset) "
+        "--warn-days N warn when the certificate expires within N days (default: 30) "
+        "--json print one JSON object instead of a table "
+        "--fail-on {fail,warn} exit 1 on this verdict or worse (warn: a cron job fails before the "
+        "certificate expires)"
+    )
+
+
+def test_a_certificate_without_a_ca_names_both_ways_to_give_one(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(files["leaf"])]) == 2
+    assert capsys.readouterr().err == (
+        "error: A certificate is checked against a Nuvy CA: add --ca FILE (or --ca qa=FILE --ca "
+        "production=FILE).\n"
+    )
+
+
+def test_two_unlabelled_cas_are_named_by_their_files(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data = run_json(capsys, str(files["leaf"]), "--ca", str(files["qa"]), "--ca", str(files["prod"]),
+                          "--at", AT)
+    assert code == 0
+    env = next(c for c in data["checks"] if c["id"] == "environment.issuer")  # type: ignore[attr-defined]
+    assert env["message"] == "Issued under the CA in qa.pem (qa), the environment you selected."
+
+
+def test_an_unlabelled_crl_does_not_hide_a_labelled_one(
+    pki: NuvyPKI, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every --crl is read: one without a label (for a partner chain) before one for an environment."""
+    from cryptography import x509
+
+    serial = x509.load_pem_x509_certificate(files["leaf"].read_bytes()).serial_number
+    partner = mk.make_crl(mk.make_ca("Partner Root", key_slot=40), []).write_to(tmp_path, "partner")
+    revoking = mk.make_crl(pki.qa, [serial], number=1).write_to(tmp_path, "qa")
+    code, data = run_json(capsys, str(files["leaf"]), "--ca", f"qa={files['qa']}", "--crl", str(partner),
+                          "--crl", f"qa={revoking}", "--at", AT)
+    assert code == 1
+    status = next(c for c in data["checks"] if c["id"] == "revocation.status")  # type: ignore[attr-defined]
+    assert status["status"] == "fail"
+
+
+def test_the_table_lists_the_fingerprint(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    _code, data = run_json(capsys, str(files["leaf"]), "--ca", str(files["qa"]), "--at", AT)
+    fingerprint = data["details"]["sha256_fingerprint"]  # type: ignore[index]
+    main(["check", str(files["leaf"]), "--ca", str(files["qa"]), "--at", AT])
+    assert f"\nSha256 fingerprint: {fingerprint}\n" in capsys.readouterr().out

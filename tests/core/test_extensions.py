@@ -97,6 +97,10 @@ def test_an_unreadable_basic_constraints_is_named_as_such_by_the_path_rule() -> 
         ("2403040100", "a string in constructed form"),
         ("3003010100" + "00", "extra bytes after the value"),
         ("30050101ff", "a value longer than its container"),
+        ("1f0100", "a high tag number, which no certificate extension uses"),
+        # A long-form length whose one length byte ends the container: it fits, the value does not.
+        ("3003048180", "a value longer than its container"),
+        ("30020481", "a length that does not fit"),
     ],
 )
 def test_der_problem(hex_value: str, problem: str | None) -> None:

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from tests import pki as mk
 from tests.conftest import NuvyPKI
 from validator_py import Environment, InputError, Report, validate
-from validator_py.inputs import MAX_DEPTH
+from validator_py.inputs import MAX_DEPTH, WHAT_TO_PASTE
 
 BEGIN, END = "-----BEGIN ", "-----END "
 
@@ -169,6 +169,21 @@ def test_too_large(pki: NuvyPKI, leaf: mk.Issued) -> None:
 def test_too_many_blocks(pki: NuvyPKI, leaf: mk.Issued) -> None:
     error = refused(pki, leaf.pem * 11, "too_many_blocks")
     assert "holds 11 blocks; the validator takes at most 10" in error.message
+
+
+def test_the_block_bound_counts_across_parts(pki: NuvyPKI, leaf: mk.Issued) -> None:
+    """Dropped files are parts of one input: ten one-block parts are taken, an eleventh is refused."""
+    assert run(pki, [leaf.pem] * 10).kind == "certificate"
+    error = refused(pki, [leaf.pem] * 11, "too_many_blocks")
+    assert error.message == (
+        "The input holds 11 blocks; the validator takes at most 10. A client certificate chain is rarely "
+        "more than 4 certificates: paste only the leaf and its CA certificates."
+    )
+
+
+def test_der_that_is_no_certificate_is_named_as_der(pki: NuvyPKI) -> None:
+    error = refused(pki, bytes.fromhex("3003020100"), "unparseable")
+    assert error.message == f"The DER input is not a certificate. {WHAT_TO_PASTE}"
 
 
 def test_pkcs7_with_too_many_certificates(pki: NuvyPKI, leaf: mk.Issued) -> None:

@@ -105,3 +105,58 @@ def test_a_lone_leaf_says_its_validity_period(pki: NuvyPKI) -> None:
     result = _qa(pki, leaf.pem).check("validity.period")
     expected = "Valid from 2026-06-14 12:00 UTC until 2027-06-15 12:00 UTC."
     assert (result.status, result.message) == (P, expected)
+
+
+CATALOGUE_MESSAGES = {
+    "build-missing-intermediate": (
+        "path.build", F,
+        "Nothing in the input issued the leaf certificate (gap-client); its issuer CN=Gap Issuing CA,O=Nuvy "
+        "Test,C=BR is missing. Add the intermediate and root CA certificates of your partner.",
+    ),
+    "kcs-intermediate-without": (
+        "path.key_cert_sign", F,
+        "Intermediate certificate 1 (No Cert Sign CA) may not sign certificates (Key Usage lacks "
+        "keyCertSign). Ask for the issuing CA's certificate with Key Usage keyCertSign.",
+    ),
+    "aki-missing-intermediate": (
+        "path.key_identifiers", W,
+        "Intermediate certificate 1 (No AKI CA) has no Authority Key Identifier (RFC 5280 section 4.2.1.1). "
+        "Most servers accept this, but the CA should include it.",
+    ),
+    "serial-negative-leaf": (
+        "path.serial_numbers", F,
+        "The leaf certificate (negative-serial-client) has a negative serial number. Strict verifiers reject "
+        "such certificates; ask for a re-issue.",
+    ),
+    "build-missing-intermediate/unused": (
+        "path.unused", W,
+        "1 certificate(s) given are not needed on the path: CN=Gap Root,O=Nuvy Test,C=BR. Leave them out of "
+        "what you configure and send.",
+    ),
+    "aki-missing-leaf": (
+        "path.key_identifiers", F,
+        "The leaf certificate (no-aki-client) has no Authority Key Identifier (RFC 5280 section 4.2.1.1). "
+        "Strict verifiers reject this chain; ask for re-issued certificates.",
+    ),
+    "ski-missing-leaf": ("path.key_identifiers", P, "Key identifiers are present and not critical."),
+    "critical-unknown-leaf": (
+        "extensions.critical_known", F,
+        "The leaf certificate (unknown-ext-client) has the unknown critical extension 1.3.6.1.4.1.55555.1.1. "
+        "TLS servers must reject certificates with critical extensions they do not process (RFC 5280 "
+        "section 4.2). Ask the issuer to drop it or mark it non-critical.",
+    ),
+    "crl-good": ("path.basic_constraints", P, "Every issuer is a CA (critical basicConstraints, CA:TRUE)."),
+    "crl-good/ca-purpose": ("path.ca_purpose", P, "No CA on the path excludes client authentication."),
+}
+
+
+@pytest.mark.parametrize("name", CATALOGUE_MESSAGES)
+def test_catalogue_messages(name: str) -> None:
+    """Path-rule messages of catalogue cases, in full (the catalogue itself asserts only statuses)."""
+    from tests.core.oracles import our_report
+    from tests.core.path_cases import CASES
+
+    check_id, status, message = CATALOGUE_MESSAGES[name]
+    case = next(c for c in CASES if c.name == name.split("/", maxsplit=1)[0])
+    result = our_report(case.build(), case.mode).check(check_id)
+    assert (result.status, result.message) == (status, message)

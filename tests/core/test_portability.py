@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,22 @@ def test_describe_certificate_for_the_site_hook(pki: NuvyPKI) -> None:
     with pytest.raises(InputError) as caught:
         describe_certificate(pki.qa.der[:-5])
     assert caught.value.code == "unparseable"
+
+
+def test_the_browser_gets_the_webcrypto_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Pyodide ``default_verifier`` loads ``_compat/_emscripten.py``. Its ``js`` and ``pyodide``
+    imports are stood in for here (only the choice of backend is under test; the browser suites test the
+    backend itself)."""
+    from validator_py import _compat
+
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.JsException = type("JsException", (Exception,), {})  # type: ignore[attr-defined]
+    ffi.to_js = lambda value: value  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "js", types.ModuleType("js"))
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+    monkeypatch.setattr(_compat, "IS_EMSCRIPTEN", True)
+    try:
+        assert type(_compat.default_verifier()).__name__ == "WebCryptoVerifier"
+    finally:
+        sys.modules.pop("validator_py._compat._emscripten", None)

@@ -23,7 +23,7 @@ from tests import pki as mk
 from validator_py import Environment, Report, Status, validate_async
 from validator_py._compat._cpython import CryptographyVerifier
 from validator_py.pipeline import run_sync
-from validator_py.signatures import SignatureRequest, describe_algorithm
+from validator_py.signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
 
 P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
 QA = "the QA CA (qa)"
@@ -153,7 +153,10 @@ def test_each_scheme_refuses_a_forged_certificate(scheme: str, forge: object) ->
     assert report.verdict is F
     environment = report.check("environment.issuer")
     assert environment.status is F
-    assert environment.message.startswith("None of the configured CAs (the QA CA (qa)) issued this")
+    assert environment.message == (
+        "None of the configured CAs (the QA CA (qa)) issued this certificate. It is from another CA; "
+        "a server trusting Nuvy's CA will answer ClientCertUntrusted (guide step 11)."
+    )
 
 
 def _sign_pss(ca: mk.Issued, salt: int, hash_alg: hashes.HashAlgorithm) -> bytes:
@@ -216,6 +219,18 @@ UNVERIFIABLE = {
     "unknown-oid": (
         lambda der: _with_algorithm(der, "1.2.3.4.5"),
         "the signature algorithm 1.2.3.4.5 (1.2.3.4.5) is not one Nuvy accepts "
+        "(RSA, RSA-PSS, ECDSA or Ed25519)",
+    ),
+    # Identifiers asn1crypto knows but cannot take apart into a scheme and a hash (they once made the
+    # certificate look damaged).
+    "ecdsa-sha3-256": (
+        lambda der: _with_algorithm(der, "sha3_256_ecdsa"),
+        "the signature algorithm sha3_256_ecdsa (2.16.840.1.101.3.4.3.10) is not one Nuvy accepts "
+        "(RSA, RSA-PSS, ECDSA or Ed25519)",
+    ),
+    "rsa-encryption": (
+        lambda der: _with_algorithm(der, "rsassa_pkcs1v15"),
+        "the signature algorithm rsassa_pkcs1v15 (1.2.840.113549.1.1.1) is not one Nuvy accepts "
         "(RSA, RSA-PSS, ECDSA or Ed25519)",
     ),
     "inner-differs": (
@@ -377,6 +392,13 @@ def test_describe_algorithm_names() -> None:
         "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha512"}},
         "salt_length": 64,
     }}) == ("RSA-PSS with SHA-512", "rsa-pss", "sha512", 64, None)
+    # A hash the display table does not know is shown by its own name.
+    assert named({"algorithm": "rsassa_pss", "parameters": {
+        "hash_algorithm": {"algorithm": "sha3_256"},
+        "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha3_256"}},
+        "salt_length": 32,
+    }}) == ("RSA-PSS with sha3_256", "rsa-pss", "sha3_256", 32,
+            "sha3_256 is not a hash the validator can verify")
     assert named({"algorithm": "ed448"}) == (
         "ed448", None, None, None,
         "the signature algorithm ed448 (1.3.101.113) is not one Nuvy accepts "
@@ -404,3 +426,26 @@ def test_describe_algorithm_names() -> None:
         "RSA-PSS with SHA-384", "rsa-pss", "sha384", 48
     )
     assert other.problem == differs.problem
+
+
+def test_build_request_gives_the_backend_only_what_the_scheme_uses() -> None:
+    """build_request does not trust the algorithm it is given to be tidy: Ed25519 has no hash, only RSA-PSS
+    has a salt, and an algorithm without a scheme or a reason still gets a reason, never a request."""
+    def built(algorithm: SignatureAlgorithm, signer: str = "rsa") -> SignatureRequest | str:
+        return build_request(algorithm, signer_algorithm=signer, signer_curve=None, spki_der=b"k",
+                             message=b"m", signature=b"s")
+
+    assert built(SignatureAlgorithm("DSA with SHA-256", None, "sha256")) == (
+        "the signature algorithm is not supported"
+    )
+    assert built(SignatureAlgorithm("Ed25519", "ed25519", "sha512"), "ed25519") == SignatureRequest(
+        scheme="ed25519", hash=None, salt_length=None, curve=None, spki_der=b"k", message=b"m", signature=b"s"
+    )
+    assert built(SignatureAlgorithm("RSA PKCS#1 v1.5 with SHA-256", "rsa-pkcs1v15", "sha256", 32)) == (
+        SignatureRequest(scheme="rsa-pkcs1v15", hash="sha256", salt_length=None, curve=None, spki_der=b"k",
+                         message=b"m", signature=b"s")
+    )
+    assert built(SignatureAlgorithm("RSA-PSS with SHA-256", "rsa-pss", "sha256", 32)) == SignatureRequest(
+        scheme="rsa-pss", hash="sha256", salt_length=32, curve=None, spki_der=b"k", message=b"m",
+        signature=b"s",
+    )

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from asn1crypto import csr as asn1_csr
 from asn1crypto import pem as asn1_pem
+from cryptography import x509
+from cryptography.x509.name import _ASN1Type
+from cryptography.x509.oid import NameOID
 
 from tests import pki as mk
 from tests.conftest import NuvyPKI
@@ -237,3 +240,24 @@ def test_real_names_that_look_alike_pass(pki: NuvyPKI, name: str) -> None:
     result = check_csr(pki, mk.make_csr(o=name, cn="acme-api").pem).check("subject.placeholder")
     assert result.status is P, result
     assert re.fullmatch(r"No subject field holds one of the guide's placeholders .*\.", result.message)
+
+
+def test_a_garbled_name_and_two_legacy_strings_are_both_reported(pki: NuvyPKI) -> None:
+    """Both findings at once, and two attributes of one legacy type named together ("O and OU are")."""
+    subject = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "São João", _ASN1Type.BMPString),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Produção", _ASN1Type.BMPString),
+        x509.NameAttribute(NameOID.COMMON_NAME, "JosÃ©"),
+    ])
+    result = check_csr(pki, mk.make_csr(subject=subject).pem).check("subject.encoding")
+    assert (result.status, result.message) == (
+        F,
+        "CN is 'JosÃ©', which is 'José' with each UTF-8 byte read as a letter: openssl req writes that when "
+        "-subj has accented letters and -utf8 is missing. O and OU are stored as a BMPString, which programs "
+        "read in different ways (some refuse it); RFC 5280 asks for UTF8String. Your openssl.cnf sets "
+        "string_mask to something other than utf8only: set string_mask = utf8only in its [req] section "
+        "(OpenSSL's default). Nuvy would sign the name as it is. Make the CSR again with -utf8: openssl req "
+        '-new -utf8 -key nuvy-client-<env>.key -out nuvy-client-<env>.csr -subj "/C=BR/O=São João/'
+        'OU=Produção/CN=José".',
+    )

@@ -114,6 +114,18 @@ def test_warn_days_edge(before_end: dt.timedelta, warn_days: int, status: Status
     assert report.check("validity.period").status is P
 
 
+def test_the_expiry_warning_starts_at_not_before() -> None:
+    """At exactly notBefore the leaf is valid, so a warning horizon that reaches notAfter warns, as it does
+    one second later; only before notBefore is it not applicable."""
+    for at in (START, START + SECOND):
+        result = _check(at, warn_days=300).check("validity.expiring_soon")
+        assert (result.status, result.message) == (W, WARN.format(days=253))
+    early = _check(START - SECOND, warn_days=300).check("validity.expiring_soon")
+    assert (early.status, early.message) == (
+        NA, "Not applicable: the certificate is outside its validity period (see validity.period)."
+    )
+
+
 def test_an_expired_intermediate_is_named_at_the_boundary() -> None:
     root = _ca()
     inter = mk.make_ca("Nuvy Issuing CA", parent=root, key_type="rsa2048", key_slot=171,
