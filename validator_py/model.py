@@ -150,6 +150,26 @@ def signed_request(
     )
 
 
+# RFC 5280 §4.2.1.12 names (as OpenSSL prints them) of the purposes asn1crypto calls by snake-case names.
+_PURPOSES = {
+    "any_extended_key_usage": "anyExtendedKeyUsage",
+    "server_auth": "serverAuth",
+    "client_auth": "clientAuth",
+    "code_signing": "codeSigning",
+    "email_protection": "emailProtection",
+    "time_stamping": "timeStamping",
+    "ocsp_signing": "OCSPSigning",
+}
+
+
+def purposes_text(eku: frozenset[str]) -> str:
+    """An EKU's purposes as a reader knows them: the RFC's names, else asn1crypto's name with its OID,
+    else the dotted OID asn1crypto gave for a purpose it does not know."""
+    oids = {name: oid for oid, name in x509.KeyPurposeId._map.items()}
+    shown = [_PURPOSES.get(name) or (f"{name} ({oids[name]})" if name in oids else name) for name in eku]
+    return ", ".join(sorted(shown))
+
+
 def colon_hex(raw: bytes) -> str:
     """``AB:CD:...``, as OpenSSL prints fingerprints and serials (bytes.hex does it without a Python loop)."""
     return raw.hex(":").upper()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from .model import Certificate, PublicKey
+from .model import Certificate, PublicKey, purposes_text
 from .names import NameInfo
 from .policy import SUPPORTED_CURVES, Policy
 from .runner import NA, Check, F, Outcome, P, W
@@ -126,10 +126,15 @@ def _eku(context: HasCertificate) -> Outcome:
         )
     if "client_auth" in eku:
         return P, "Extended Key Usage includes clientAuth, so it may authenticate a TLS client."
-    listed = ", ".join(sorted(eku)) or "nothing"
+    if not eku:
+        return F, (
+            "Extended Key Usage lists no purpose at all (RFC 5280 §4.2.1.12 requires at least one), so "
+            "servers will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth "
+            "(guide step 5)."
+        )
     return F, (
-        f"Extended Key Usage lists {listed} but not clientAuth, so servers will refuse it for mTLS "
-        "(ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide step 5)."
+        f"Extended Key Usage lists {purposes_text(eku)} but not clientAuth, so servers will refuse it for "
+        "mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide step 5)."
     )
 
 

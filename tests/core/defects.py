@@ -127,7 +127,7 @@ DEFECTS: list[Defect] = [
         lambda p: pki.make_client(p.qa, eku=(pki.SERVER_AUTH,)),
         "eku.client_auth",
         F,
-        "lists server_auth but not clientAuth",
+        "lists serverAuth but not clientAuth",
     ),
     Defect(
         "no-eku",

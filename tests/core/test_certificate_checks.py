@@ -180,11 +180,24 @@ _EKU_FAIL = (
         (
             (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION),
             F,
-            f"Extended Key Usage lists email_protection, server_auth {_EKU_FAIL}",
+            f"Extended Key Usage lists emailProtection, serverAuth {_EKU_FAIL}",
         ),
-        ((), F, f"Extended Key Usage lists nothing {_EKU_FAIL}"),
+        (
+            # A purpose outside RFC 5280 is named with its OID; one asn1crypto does not know, by the OID.
+            (x509.ObjectIdentifier("1.3.6.1.4.1.311.20.2.2"), x509.ObjectIdentifier("1.3.6.1.4.1.55555.7")),
+            F,
+            f"Extended Key Usage lists 1.3.6.1.4.1.55555.7, microsoft_smart_card_logon (1.3.6.1.4.1.311.20.2.2) "
+            f"{_EKU_FAIL}",
+        ),
+        (
+            (),
+            F,
+            "Extended Key Usage lists no purpose at all (RFC 5280 §4.2.1.12 requires at least one), so servers "
+            "will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide "
+            "step 5).",
+        ),
     ],
-    ids=["client-auth", "absent", "server-and-email", "empty"],
+    ids=["client-auth", "absent", "server-and-email", "other-and-unknown", "empty"],
 )
 def test_eku_messages(
     pki: NuvyPKI, eku: tuple[x509.ObjectIdentifier, ...] | None, status: Status, message: str

@@ -147,6 +147,11 @@ CATALOGUE_MESSAGES = {
     ),
     "crl-good": ("path.basic_constraints", P, "Every issuer is a CA (critical basicConstraints, CA:TRUE)."),
     "crl-good/ca-purpose": ("path.ca_purpose", P, "No CA on the path excludes client authentication."),
+    "purpose-intermediate-eku-server-only": (
+        "path.ca_purpose", F,
+        "Intermediate certificate 1 (Server Only CA) limits its Extended Key Usage to serverAuth. Certificates "
+        "it issues cannot authenticate TLS clients; ask for a CA that allows clientAuth.",
+    ),
 }
 
 

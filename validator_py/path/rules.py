@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..extensions import KNOWN_EXTENSIONS
-from ..model import Certificate
+from ..model import Certificate, purposes_text
 from ..policy import SUPPORTED_CURVES
 from ..runner import NA, Check, F, Outcome, P, W, day, unverified_reason
 from . import name_constraints as nc
@@ -534,7 +534,7 @@ def _ca_purpose(context: PathContext) -> Outcome:
     """EKU chaining: a CA whose EKU is present must allow clientAuth (OpenSSL and pyca/cryptography agree)."""
     allowing = {"client_auth", "any_extended_key_usage"}
     findings = [
-        f"{context.name(i)} limits its Extended Key Usage to {', '.join(sorted(eku))}"
+        f"{context.name(i)} limits its Extended Key Usage to {purposes_text(eku) or 'no purpose'}"
         for i in context.issuers()
         if (eku := context.certs[i].eku) is not None and not allowing & eku
     ]
