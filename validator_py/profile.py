@@ -128,7 +128,7 @@ def _eku(context: HasCertificate) -> Outcome:
         return P, "Extended Key Usage includes clientAuth, so it may authenticate a TLS client."
     if not eku:
         return F, (
-            "Extended Key Usage lists no purpose at all (RFC 5280 §4.2.1.12 requires at least one), so "
+            "Extended Key Usage lists no purpose at all (RFC 5280 section 4.2.1.12 requires one), so "
             "servers will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth "
             "(guide step 5)."
         )

@@ -1399,6 +1399,31 @@ def _() -> Built:
     return under_partner_root("Server Only CA", eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
 
 
+@case(
+    "purpose-intermediate-eku-client-and-server",
+    "EKU chaining (path.ca_purpose): a CA whose EKU lists clientAuth among others allows client certificates",
+    ok=True,
+    check="path.ca_purpose",
+    status=P,
+)
+def _() -> Built:
+    return under_partner_root(
+        "Client And Server CA", eku=(ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH)
+    )
+
+
+@case(
+    "purpose-intermediate-eku-any",
+    "EKU chaining (path.ca_purpose): anyExtendedKeyUsage without clientAuth on a CA is a warning (RFC 5280 "
+    "§4.2.1.12 lets a verifier that needs clientAuth reject it; OpenSSL does, pyca/cryptography does not)",
+    ok=True,
+    check="path.ca_purpose",
+    status=W,
+)
+def _() -> Built:
+    return under_partner_root("Any Purpose CA", eku=(ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE,))
+
+
 # ----------------------------------------------------------------------------------------------------
 # Revocation (§5, §6.3): the CRL in the data for a partner chain, or the environment's CRL. Findings about
 # the CRL itself (its extensions, its dates) have no offending certificate, so only the revoked leaf and the

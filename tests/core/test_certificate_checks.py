@@ -186,13 +186,13 @@ _EKU_FAIL = (
             # A purpose outside RFC 5280 is named with its OID; one asn1crypto does not know, by the OID.
             (x509.ObjectIdentifier("1.3.6.1.4.1.311.20.2.2"), x509.ObjectIdentifier("1.3.6.1.4.1.55555.7")),
             F,
-            f"Extended Key Usage lists 1.3.6.1.4.1.55555.7, microsoft_smart_card_logon (1.3.6.1.4.1.311.20.2.2) "
-            f"{_EKU_FAIL}",
+            "Extended Key Usage lists 1.3.6.1.4.1.55555.7, microsoft_smart_card_logon "
+            f"(1.3.6.1.4.1.311.20.2.2) {_EKU_FAIL}",
         ),
         (
             (),
             F,
-            "Extended Key Usage lists no purpose at all (RFC 5280 §4.2.1.12 requires at least one), so servers "
+            "Extended Key Usage lists no purpose at all (RFC 5280 section 4.2.1.12 requires one), so servers "
             "will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide "
             "step 5).",
         ),

@@ -149,8 +149,17 @@ CATALOGUE_MESSAGES = {
     "crl-good/ca-purpose": ("path.ca_purpose", P, "No CA on the path excludes client authentication."),
     "purpose-intermediate-eku-server-only": (
         "path.ca_purpose", F,
-        "Intermediate certificate 1 (Server Only CA) limits its Extended Key Usage to serverAuth. Certificates "
-        "it issues cannot authenticate TLS clients; ask for a CA that allows clientAuth.",
+        "Intermediate certificate 1 (Server Only CA) limits its Extended Key Usage to serverAuth. "
+        "Certificates it issues cannot authenticate TLS clients; ask for a CA that allows clientAuth.",
+    ),
+    "purpose-intermediate-eku-client-and-server": (
+        "path.ca_purpose", P, "No CA on the path excludes client authentication.",
+    ),
+    "purpose-intermediate-eku-any": (
+        "path.ca_purpose", W,
+        "Intermediate certificate 1 (Any Purpose CA) allows every purpose (anyExtendedKeyUsage) but does not "
+        "name clientAuth. OpenSSL-based servers (nginx, HAProxy) refuse client certificates under such a CA, "
+        "as RFC 5280 section 4.2.1.12 lets them; ask for a CA whose Extended Key Usage includes clientAuth.",
     ),
 }
 

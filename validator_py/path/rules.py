@@ -531,13 +531,29 @@ def _leaf_purpose(context: PathContext) -> Outcome:
 
 
 def _ca_purpose(context: PathContext) -> Outcome:
-    """EKU chaining: a CA whose EKU is present must allow clientAuth (OpenSSL and pyca/cryptography agree)."""
+    """EKU chaining: a CA whose EKU is present must allow clientAuth (OpenSSL and pyca/cryptography agree).
+
+    A CA whose EKU allows every purpose (anyExtendedKeyUsage) without naming clientAuth is a warning, not a
+    pass: RFC 5280 §4.2.1.12 lets an application that needs a purpose reject it, OpenSSL (so nginx and
+    HAProxy) does, and pyca/cryptography does not (tests/core/path_known_differences.json).
+    """
     allowing = {"client_auth", "any_extended_key_usage"}
     findings = [
         f"{context.name(i)} limits its Extended Key Usage to {purposes_text(eku) or 'no purpose'}"
         for i in context.issuers()
         if (eku := context.certs[i].eku) is not None and not allowing & eku
     ]
+    any_only = [
+        context.name(i)
+        for i in context.issuers()
+        if (eku := context.certs[i].eku) is not None and "client_auth" not in eku and allowing & eku
+    ]
+    if any_only and not findings:
+        return W, (
+            f"{sentence(any_only)} allows every purpose (anyExtendedKeyUsage) but does not name clientAuth. "
+            "OpenSSL-based servers (nginx, HAProxy) refuse client certificates under such a CA, as RFC 5280 "
+            "section 4.2.1.12 lets them; ask for a CA whose Extended Key Usage includes clientAuth."
+        )
     return _issuer_rule(
         context,
         findings,
