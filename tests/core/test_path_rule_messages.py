@@ -164,6 +164,18 @@ CATALOGUE_MESSAGES = {
 }
 
 
+def test_a_ca_whose_eku_lists_no_purpose_allows_no_client() -> None:
+    from tests.core.oracles import our_report
+    from tests.core.path_cases import under_partner_root
+
+    result = our_report(under_partner_root("Empty EKU CA", eku=()), "chain").check("path.ca_purpose")
+    assert (result.status, result.message) == (
+        F,
+        "Intermediate certificate 1 (Empty EKU CA) has an Extended Key Usage that lists no purpose. "
+        "Certificates it issues cannot authenticate TLS clients; ask for a CA that allows clientAuth.",
+    )
+
+
 @pytest.mark.parametrize("name", CATALOGUE_MESSAGES)
 def test_catalogue_messages(name: str) -> None:
     """Path-rule messages of catalogue cases, in full (the catalogue itself asserts only statuses)."""

@@ -539,14 +539,17 @@ def _ca_purpose(context: PathContext) -> Outcome:
     """
     allowing = {"client_auth", "any_extended_key_usage"}
     findings = [
-        f"{context.name(i)} limits its Extended Key Usage to {purposes_text(eku) or 'no purpose'}"
+        f"{context.name(i)} limits its Extended Key Usage to {purposes_text(eku)}"
+        if eku
+        else f"{context.name(i)} has an Extended Key Usage that lists no purpose"
         for i in context.issuers()
         if (eku := context.certs[i].eku) is not None and not allowing & eku
     ]
+    # With no finding, a CA whose EKU lacks clientAuth can only be one that allows anyExtendedKeyUsage.
     any_only = [
         context.name(i)
         for i in context.issuers()
-        if (eku := context.certs[i].eku) is not None and "client_auth" not in eku and allowing & eku
+        if (eku := context.certs[i].eku) is not None and "client_auth" not in eku
     ]
     if any_only and not findings:
         return W, (
