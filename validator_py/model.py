@@ -244,7 +244,7 @@ def _pkcs7_certificates(der: bytes) -> list[bytes]:
     out = []
     for choice in found if found.native is not None else []:
         if choice.name != "certificate":
-            raise ValueError(f"the PKCS#7 bundle holds a {choice.name}, not a certificate")
+            raise ValueError(f"the PKCS#7 bundle holds an entry of kind '{choice.name}', not a certificate")
         out.append(bytes(choice.chosen.dump()))
     if not out:
         raise ValueError("the PKCS#7 bundle holds no certificate")

@@ -219,7 +219,7 @@ def _revoked(context: RevocationContext, index: int, matched: MatchedCRL) -> str
     reason = matched.crl.reasons.get(cert.serial)
     why = f" (reason: {_REASONS.get(reason, reason)})" if reason else ""
     return (
-        f"{context.path.sentence_name(index)} (serial {cert.serial_hex}) was revoked by "
+        f"{context.path.name(index)} (serial {cert.serial_hex}) was revoked by "
         f"{context.ca_name(matched)}{on}{why}"
     )
 
@@ -241,7 +241,7 @@ def _status(context: RevocationContext) -> Outcome:
     revoked = [found for index, m in covered.items() if (found := _revoked(context, index, m)) is not None]
     if revoked:
         return F, (
-            f"{'; '.join(revoked)}. Stop using it; generate a new key and CSR and ask for a new certificate "
+            f"{sentence(revoked)}. Stop using it; generate a new key and CSR and ask for a new certificate "
             "(guide step 9)."
         )
     checked = ", ".join(context.path.name(index) for index in covered)

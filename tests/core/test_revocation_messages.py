@@ -291,7 +291,7 @@ def test_two_revoked_certificates_are_both_named(
     assert (status.status, status.message) == (
         F,
         f"The leaf certificate (client-name) (serial 7A:2B:3D) was revoked by {INTER} on 2026-06-13 12:00 "
-        f"UTC; Intermediate certificate 1 (QA Issuing CA) (serial {serial}) was revoked by the QA CA (qa) on "
+        f"UTC; intermediate certificate 1 (QA Issuing CA) (serial {serial}) was revoked by the QA CA (qa) on "
         "2026-06-13 12:00 UTC. Stop using it; generate a new key and CSR and ask for a new certificate "
         "(guide step 9).",
     )

@@ -125,8 +125,8 @@ def test_a_pkcs7_bundle_holding_something_else() -> None:
     assert _refused(cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()) == (
         "unparseable",
         "The DER input looks like a PKCS#7 bundle but could not be read: the file is damaged or not what it "
-        f"seems. {WHAT_TO_PASTE} (Parser detail, for a bug report: the PKCS#7 bundle holds a other, not a "
-        "certificate.)",
+        f"seems. {WHAT_TO_PASTE} (Parser detail, for a bug report: the PKCS#7 bundle holds an entry of kind "
+        "'other', not a certificate.)",
     )
 
 
