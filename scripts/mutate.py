@@ -1,6 +1,6 @@
 """Mutation testing of validator_py with mutmut 3 (settings in setup.cfg), and its score per module.
 
-    python scripts/mutate.py                  # every module (long: hours on 2 cores)
+    python scripts/mutate.py                  # every module (about 20 min here with a warm cache)
     python scripts/mutate.py --security       # the security checks first (signatures, key guard, ...)
     python scripts/mutate.py 'validator_py.signatures*'   # any mutmut name patterns
     python scripts/mutate.py --score          # only print the score of what has run
@@ -11,9 +11,10 @@ mutated function. The score is read from mutants/**/*.meta. Survivors must be li
 or the test that kills it, in tests/mutation_survivors.md (see its header); this script prints the ones
 that are not listed and exits 1 when there are any, so `nox -s mutate` fails on an unreviewed survivor.
 
-A whole run takes hours on 2 cores, so `--sample N --seed S` generates every mutant, runs N of them drawn at
-random (the same N for the same seed and source), and prints the kill rate of the sample with a 95% Wilson
-interval: an estimate of the whole package's score, not a measurement of it.
+A whole run from scratch takes long on 2 cores (mutmut caches results between runs), so `--sample N --seed S`
+generates every mutant, runs N of them drawn at random (the same N for the same seed and source), and prints
+the kill rate of the sample with a 95% Wilson interval: an estimate of the whole package's score, not a
+measurement of it.
 """
 
 from __future__ import annotations
