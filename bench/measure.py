@@ -8,8 +8,10 @@ warm runs reuse one profile after a priming visit, so the HTTP cache and V8's wa
 from __future__ import annotations
 
 import base64
+import contextlib
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -426,30 +428,29 @@ async () => {
 """
 
 
-def stored_snapshot(playwright: Playwright, url: str) -> bytes:
-    """The snapshot the validator page at `url` stores on a first visit: made before it saw any input."""
-    with tempfile.TemporaryDirectory(prefix="nuvy-snapshot-") as profile:
+@contextlib.contextmanager
+def _first_visit(playwright: Playwright, url: str, prefix: str) -> Iterator[Page]:
+    """A first visit of the validator page at `url` in a new profile, once it says ready."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as profile:
         context = _launch(playwright, Path(profile))
         try:
             page = context.pages[0] if context.pages else context.new_page()
             page.add_init_script(READY_OBSERVER)
             page.goto(url, wait_until="commit")
             _wait_ready(page, url, [])
-            _wait_snapshot(page, url)
-            return base64.b64decode(page.evaluate(READ_SNAPSHOT))
+            yield page
         finally:
             context.close()
+
+
+def stored_snapshot(playwright: Playwright, url: str) -> bytes:
+    """The snapshot the validator page at `url` stores on a first visit: made before it saw any input."""
+    with _first_visit(playwright, url, "nuvy-snapshot-") as page:
+        _wait_snapshot(page, url)
+        return base64.b64decode(page.evaluate(READ_SNAPSHOT))
 
 
 def start_kind(playwright: Playwright, url: str) -> str:
     """How a first visit's runtime started: "snapshot" or "fresh" (the page's #nuvy-status data-start)."""
-    with tempfile.TemporaryDirectory(prefix="nuvy-start-") as profile:
-        context = _launch(playwright, Path(profile))
-        try:
-            page = context.pages[0] if context.pages else context.new_page()
-            page.add_init_script(READY_OBSERVER)
-            page.goto(url, wait_until="commit")
-            _wait_ready(page, url, [])
-            return str(page.evaluate("document.getElementById('nuvy-status').dataset.start"))
-        finally:
-            context.close()
+    with _first_visit(playwright, url, "nuvy-start-") as page:
+        return str(page.evaluate("document.getElementById('nuvy-status').dataset.start"))

@@ -34,6 +34,15 @@ FORGED = (
 )
 
 
+def _pss(hash_name: str, mgf_hash: str | None = None, salt: int = 32) -> dict[str, object]:
+    """An RSASSA-PSS AlgorithmIdentifier (RFC 4055): message hash, MGF1's hash (the same by default), salt."""
+    return {"algorithm": "rsassa_pss", "parameters": {
+        "hash_algorithm": {"algorithm": hash_name},
+        "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": mgf_hash or hash_name}},
+        "salt_length": salt,
+    }}
+
+
 @functools.cache
 def _key(kind: str) -> CertificateIssuerPrivateKeyTypes:
     curves = {"p256": ec.SECP256R1(), "p384": ec.SECP384R1(), "p521": ec.SECP521R1(), "k1": ec.SECP256K1()}
@@ -239,19 +248,11 @@ UNVERIFIABLE = {
         "4.1.1.2 requires them to be identical)",
     ),
     "pss-sha224": (
-        lambda der: _with_algorithm(der, {"algorithm": "rsassa_pss", "parameters": {
-            "hash_algorithm": {"algorithm": "sha224"},
-            "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha224"}},
-            "salt_length": 28,
-        }}),
+        lambda der: _with_algorithm(der, _pss("sha224", salt=28)),
         "SHA-224 is not a hash the validator can verify",
     ),
     "pss-mgf-differs": (
-        lambda der: _with_algorithm(der, {"algorithm": "rsassa_pss", "parameters": {
-            "hash_algorithm": {"algorithm": "sha256"},
-            "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha1"}},
-            "salt_length": 32,
-        }}),
+        lambda der: _with_algorithm(der, _pss("sha256", "sha1", 32)),
         "RSA-PSS with a mask hash different from the message hash is not supported",
     ),
     "ecdsa-with-rsa-key": (
@@ -387,17 +388,9 @@ def test_describe_algorithm_names() -> None:
         "RSA PKCS#1 v1.5 with MD2", "rsa-pkcs1v15", "md2", None, "MD2 is broken and cannot be verified safely"
     )
     assert named({"algorithm": "ed25519"}) == ("Ed25519", "ed25519", None, None, None)
-    assert named({"algorithm": "rsassa_pss", "parameters": {
-        "hash_algorithm": {"algorithm": "sha512"},
-        "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha512"}},
-        "salt_length": 64,
-    }}) == ("RSA-PSS with SHA-512", "rsa-pss", "sha512", 64, None)
+    assert named(_pss("sha512", salt=64)) == ("RSA-PSS with SHA-512", "rsa-pss", "sha512", 64, None)
     # A hash the display table does not know is shown by its own name.
-    assert named({"algorithm": "rsassa_pss", "parameters": {
-        "hash_algorithm": {"algorithm": "sha3_256"},
-        "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha3_256"}},
-        "salt_length": 32,
-    }}) == ("RSA-PSS with sha3_256", "rsa-pss", "sha3_256", 32,
+    assert named(_pss("sha3_256", salt=32)) == ("RSA-PSS with sha3_256", "rsa-pss", "sha3_256", 32,
             "sha3_256 is not a hash the validator can verify")
     assert named({"algorithm": "ed448"}) == (
         "ed448", None, None, None,
@@ -416,11 +409,7 @@ def test_describe_algorithm_names() -> None:
         "the signature algorithm inside the signed part differs from the outer one (RFC 5280 section "
         "4.1.1.2 requires them to be identical)"
     )
-    pss = algos.SignedDigestAlgorithm({"algorithm": "rsassa_pss", "parameters": {
-        "hash_algorithm": {"algorithm": "sha384"},
-        "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha384"}},
-        "salt_length": 48,
-    }})
+    pss = algos.SignedDigestAlgorithm(_pss("sha384", salt=48))
     other = describe_algorithm(pss, algos.SignedDigestAlgorithm({"algorithm": "sha384_rsa"}))
     assert (other.name, other.scheme, other.hash, other.salt_length) == (
         "RSA-PSS with SHA-384", "rsa-pss", "sha384", 48
