@@ -5,11 +5,17 @@
     python scripts/mutate.py 'validator_py.signatures*'   # any mutmut name patterns
     python scripts/mutate.py --score          # only print the score of what has run
     python scripts/mutate.py --sample 300 --seed 17   # a random sample: an estimate for the whole package
+    python scripts/mutate.py --survivors      # run again every survivor and every listed mutant
 
 mutmut copies the package and tests into mutants/ and runs each mutant with only the tests that reach the
 mutated function. The score is read from mutants/**/*.meta. Survivors must be listed, each with a reason
 or the test that kills it, in tests/mutation_survivors.md (see its header); this script prints the ones
-that are not listed and exits 1 when there are any, so `nox -s mutate` fails on an unreviewed survivor.
+that are not listed and exits 1 when there are any, so `nox -s mutate` fails on an unreviewed survivor. It
+also exits 1 when a row says KILLED BY a test and its mutant survived the last run, and counts OPEN rows.
+
+mutmut never runs again a mutant whose result it has cached, so a test written for a survivor changes
+nothing until the survivor is named: `--survivors` names them all (and every listed one, so each KILLED BY
+claim is checked).
 
 A whole run from scratch takes long on 2 cores (mutmut caches results between runs), so `--sample N --seed S`
 generates every mutant, runs N of them drawn at random (the same N for the same seed and source), and prints
@@ -170,9 +176,58 @@ def estimate(found: dict[str, str], sample: list[str], command: str) -> list[str
     return lines
 
 
+def listed() -> dict[str, str]:
+    """Every mutant the survivors file names, with the kind of its answer: EQUIVALENT, KILLED BY or OPEN.
+
+    A table row (`| name | change | answer |`) answers in its last cell; a bullet (`- name ANSWER ...`)
+    right after the name.
+    """
+    kinds = {}
+    for line in SURVIVORS.read_text().splitlines():
+        found = re.match(r"\s*[|-]\s*`(validator_py\.[^`]+__mutmut_\d+)`(.*)", line)
+        if found:
+            rest = found.group(2)
+            answer = rest.rstrip().rstrip("|").rsplit("|", 1)[-1] if line.lstrip().startswith("|") else rest
+            answer = answer.strip().lstrip("*")
+            kind = next((k for k in ("EQUIVALENT", "KILLED BY", "OPEN") if answer.startswith(k)), "unknown")
+            kinds[found.group(1)] = kind
+    return kinds
+
+
 def unreviewed(found: dict[str, str]) -> list[str]:
-    listed = set(re.findall(r"`(validator_py\.[^`]+__mutmut_\d+)`", SURVIVORS.read_text()))
-    return sorted(name for name, status in found.items() if status == "survived" and name not in listed)
+    names = set(listed())
+    return sorted(name for name, status in found.items() if status == "survived" and name not in names)
+
+
+def audit(found: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Lines that make the run fail (first) and lines that only inform (second).
+
+    A row that says KILLED BY a test while its mutant still survives is a false claim, and fails. A row whose
+    answer is neither EQUIVALENT, KILLED BY nor OPEN fails too. OPEN survivors are counted (debt a reviewer
+    accepted), and rows whose mutant no run knows (its number moved when the code changed) are named.
+    """
+    failures, notes = [], []
+    kinds = listed()
+    for name, kind in sorted(kinds.items()):
+        status = found.get(name)
+        if kind == "KILLED BY" and status == "survived":
+            failures.append(f"  {name}: listed as KILLED BY a test, but it survived the last run")
+        if kind == "unknown":
+            failures.append(f"  {name}: its answer is not EQUIVALENT, KILLED BY or OPEN")
+    still_open = [n for n, kind in kinds.items() if kind == "OPEN" and found.get(n) == "survived"]
+    if still_open:
+        notes.append(f"{len(still_open)} survivor(s) listed as OPEN (debt, not approval)")
+    unknown = [n for n in kinds if n not in found]
+    if unknown:
+        notes.append(f"{len(unknown)} listed mutant(s) that mutmut no longer generates (the code changed): "
+                     + ", ".join(sorted(unknown)[:10]) + (" ..." if len(unknown) > 10 else ""))
+    return failures, notes
+
+
+def survivors_again(found: dict[str, str]) -> list[str]:
+    """Every mutant that survived its last run or is listed, to run again: new tests never re-run a mutant
+    whose result mutmut has cached, so a survivor stays one until it is named."""
+    return sorted({n for n, status in found.items() if status == "survived"} | (set(listed()) & set(found)))
 
 
 def main() -> int:
@@ -183,27 +238,40 @@ def main() -> int:
     parser.add_argument("--max-children", default="2")
     parser.add_argument("--sample", type=int, metavar="N", help="run N mutants drawn at random from all")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="the seed of --sample's draw")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run again every survivor and listed mutant (checks each KILLED BY)")
     args = parser.parse_args()
     sample: list[str] = []
     if args.sample is not None:
-        if args.patterns or args.security or args.score:
-            parser.error("--sample draws from every mutant; it takes no patterns, --security or --score")
+        if args.patterns or args.security or args.score or args.survivors:
+            parser.error("--sample draws from every mutant; it takes no patterns, --security, --score "
+                         "or --survivors")
         generate()
         sample = draw(list(results()), args.sample, args.seed)
+    again: list[str] = []
+    if args.survivors:
+        generate()
+        again = survivors_again(results())
+        print(f"running again {len(again)} mutants that survived or are listed")
     if not args.score:
-        patterns = args.patterns + (SECURITY if args.security else []) + sample
+        patterns = args.patterns + (SECURITY if args.security else []) + sample + again
         command = [sys.executable, "-m", "mutmut", "run", "--max-children", args.max_children, *patterns]
         subprocess.run(command, cwd=ROOT, check=False)
     found = results()
     print("\n".join(score(found)))
     if sample:
         print("\n" + "\n".join(estimate(found, sample, f"--sample {args.sample} --seed {args.seed}")))
+    failures, notes = audit(found)
+    for note in notes:
+        print(f"\n{note}")
     missing = unreviewed(found)
     if missing:
         print(f"\n{len(missing)} survivor(s) not in {SURVIVORS.relative_to(ROOT)} (add a reason or a test):")
         print("\n".join(f"  {name}" for name in missing))
-        return 1
-    return 0
+    if failures:
+        print(f"\n{len(failures)} row(s) of {SURVIVORS.relative_to(ROOT)} that do not hold:")
+        print("\n".join(failures))
+    return 1 if missing or failures else 0
 
 
 if __name__ == "__main__":
