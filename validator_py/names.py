@@ -43,7 +43,8 @@ class NameInfo:
         return self.rfc4514 or "(empty name)"
 
 
-_RFC4514_SPECIAL = frozenset(',+"\\<>;')
+# RFC 4514 §2.4: these are escaped wherever they stand, NUL as the hex pair \00.
+_RFC4514_SPECIAL = frozenset(',+"\\<>;\x00')
 
 
 def _escape_rfc4514(value: str) -> str:
@@ -54,7 +55,10 @@ def _escape_rfc4514(value: str) -> str:
     for index, char in enumerate(value):
         leading = index == 0 and char in " #"
         trailing = index == len(value) - 1 and char == " "
-        out.append("\\" + char if char in ',+"\\<>;' or leading or trailing else char)
+        if char == "\x00":
+            out.append("\\00")
+        else:
+            out.append("\\" + char if char in _RFC4514_SPECIAL or leading or trailing else char)
     return "".join(out)
 
 
