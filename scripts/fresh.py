@@ -300,8 +300,10 @@ def mounted(root: Path) -> Iterator[None]:
             print(f"fresh: still mounted, unmount by hand: {left}", file=sys.stderr, flush=True)
 
 
-def _copy_into(root: Path, host_path: Path) -> None:
-    target = root / host_path.relative_to("/")
+def _copy_into(root: Path, host_path: Path, inside: Path | None = None) -> None:
+    """Copy a file or directory of this machine into the root, at ``inside`` (an absolute path in the
+    root; by default the same path as on this machine)."""
+    target = root / (inside or host_path).relative_to("/")
     target.parent.mkdir(parents=True, exist_ok=True)
     if host_path.is_dir():
         shutil.copytree(host_path, target, dirs_exist_ok=True)
@@ -312,28 +314,25 @@ def _copy_into(root: Path, host_path: Path) -> None:
 def carry_over(root: Path) -> list[str]:
     """What the root gets from this machine: CA bundle, DNS, pip's and npm's configuration."""
     carried = []
+    _copy_into(root, CA_BUNDLE)
     bundle = CA_BUNDLE.read_text(encoding="ascii")
-    (root / CA_BUNDLE.relative_to("/")).write_text(bundle, encoding="ascii")
     # Installing a package that runs update-ca-certificates rebuilds the bundle from these directories,
     # so every certificate of this machine's bundle also goes there; the rebuilt bundle keeps them.
     extra = root / "usr/local/share/ca-certificates/fresh-host"
     extra.mkdir(parents=True, exist_ok=True)
-    for index, pem in enumerate(split_pem_bundle(bundle)):
+    certificates = split_pem_bundle(bundle)
+    for index, pem in enumerate(certificates):
         (extra / f"{index:04d}.crt").write_text(pem, encoding="ascii")
-    carried.append(f"{CA_BUNDLE} ({len(split_pem_bundle(bundle))} certificates)")
+    carried.append(f"{CA_BUNDLE} ({len(certificates)} certificates)")
     for name in ("resolv.conf", "hosts"):
         _copy_into(root, Path("/etc") / name)
         carried.append(f"/etc/{name}")
     for spelled in CONFIG_PATHS:
-        path = Path(spelled.replace("~", "/root", 1)) if spelled.startswith("~") else Path(spelled)
+        # "~" is this machine's home here, and root's home (where the tests run) inside the root.
+        inside = Path(spelled.replace("~", "/root", 1)) if spelled.startswith("~") else Path(spelled)
         host = Path(os.path.expanduser(spelled))
         if host.exists():
-            target = root / path.relative_to("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if host.is_dir():
-                shutil.copytree(host, target, dirs_exist_ok=True)
-            else:
-                shutil.copy2(host, target)
+            _copy_into(root, host, inside)
             carried.append(spelled)
     # Packages must not start services (nginx) in the root: they would outlive it on this machine's network.
     policy = root / "usr/sbin/policy-rc.d"

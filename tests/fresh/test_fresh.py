@@ -218,3 +218,40 @@ def test_the_verdict_wants_every_run_green_with_the_same_counts(tmp_path: Path) 
 
 def test_nothing_is_mounted_under_a_new_directory(tmp_path: Path) -> None:
     assert fresh._mounted_under(tmp_path) == []
+
+
+def test_carry_over_copies_the_bundle_config_and_dns_to_their_places_in_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    two = "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n"
+    bundle = tmp_path / "host/ca.crt"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text(one + two, encoding="ascii")
+    home = tmp_path / "home"
+    (home / ".config/pip").mkdir(parents=True)
+    (home / ".config/pip/pip.conf").write_text("[global]\nindex-url = https://mirror.invalid/simple\n")
+    system = tmp_path / "host/npmrc"
+    system.write_text("registry=https://mirror.invalid/npm/\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(fresh, "CA_BUNDLE", bundle)
+    monkeypatch.setattr(fresh, "CONFIG_PATHS", ("~/.config/pip", str(system), "~/.npmrc"))
+    root = tmp_path / "root"
+    (root / "usr/sbin").mkdir(parents=True)  # debootstrap made it
+
+    carried = fresh.carry_over(root)
+
+    assert carried == [
+        f"{bundle} (2 certificates)", "/etc/resolv.conf", "/etc/hosts", "~/.config/pip", str(system)
+    ]
+    inside = root / bundle.relative_to("/")
+    assert inside.read_text(encoding="ascii") == one + two
+    extra = root / "usr/local/share/ca-certificates/fresh-host"
+    assert sorted(p.name for p in extra.iterdir()) == ["0000.crt", "0001.crt"]
+    assert (extra / "0001.crt").read_text(encoding="ascii").strip() == two.strip()
+    # "~" means root's home inside the root, whoever runs the script here.
+    assert (root / "root/.config/pip/pip.conf").read_text().startswith("[global]")
+    assert (root / system.relative_to("/")).read_text() == system.read_text()
+    assert (root / "etc/resolv.conf").read_bytes() == Path("/etc/resolv.conf").read_bytes()
+    assert not (root / "root/.npmrc").exists()
+    assert (root / "usr/sbin/policy-rc.d").read_text().endswith("exit 101\n")
