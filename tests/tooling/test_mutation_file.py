@@ -9,27 +9,11 @@ outside tests/core because mutmut copies tests/core into mutants/, where scripts
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutate_script", ROOT / "scripts" / "mutate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-mutate = _script()
+from scripts import mutate
 
 
 def test_every_row_answers_as_equivalent_killed_or_open() -> None:
