@@ -21,6 +21,10 @@ from .pathkit import ec_key, make_ca, make_leaf
         ("https://user@Host.example.com:8443/path?q=1#frag", "Host.example.com"),
         ("https://[2001:db8::1]:443/", "2001:db8::1"),
         ("https://example.com#a#b", "example.com"),
+        # The host ends at the first "/", "]" or "://" even when more follow.
+        ("https://example.com/a/b", "example.com"),
+        ("https://[2001:db8::1]]/", "2001:db8::1"),
+        ("https://example.com/next?to=https://other.example/", "example.com"),
         ("urn:example:no-authority", None),
         ("https://:443/", None),
     ],

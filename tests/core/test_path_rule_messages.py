@@ -145,6 +145,29 @@ CATALOGUE_MESSAGES = {
         "TLS servers must reject certificates with critical extensions they do not process (RFC 5280 "
         "section 4.2). Ask the issuer to drop it or mark it non-critical.",
     ),
+    "build-depth-9": (
+        "path.build", F,
+        "No trusted path was found for the leaf certificate (deep9-client): no path of at most 8 "
+        "certificates reaches a trusted CA. The input holds too many certificates that could issue one "
+        "another; send only the client certificate and the CAs that issued it.",
+    ),
+    "signature-leaf-wrong-key": (
+        "path.build", F,
+        "No trusted path: intermediate certificate 1 (Partner Issuing CA) carries the name of the issuer of "
+        "the leaf certificate (forged-client) but did not sign it (see signature.valid). Ask for the "
+        "certificate that really issued it.",
+    ),
+    "issuer-v1-intermediate": (
+        "path.issuer_v3", F,
+        "Intermediate certificate 1 (Version One CA) is a version 1 certificate. Only version 3 certificates "
+        "can carry basicConstraints; ask for a v3 CA certificate.",
+    ),
+    "pathlen-exceeded": (
+        "path.path_length", F,
+        "Intermediate certificate 2 (Zero Length Top CA) allows 0 intermediate(s) below it "
+        "(pathLenConstraint) but the path has 1. Validators reject this chain; ask for one that respects the "
+        "constraint.",
+    ),
     "crl-good": ("path.basic_constraints", P, "Every issuer is a CA (critical basicConstraints, CA:TRUE)."),
     "crl-good/ca-purpose": ("path.ca_purpose", P, "No CA on the path excludes client authentication."),
     "purpose-intermediate-eku-server-only": (

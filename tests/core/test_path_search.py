@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from validator_py import Status, validate
 from validator_py.model import Certificate, certificate
 from validator_py.path.building import Budget, Built, Path, build
 from validator_py.runner import Verified
 
-from .pathkit import Cert, ec_key, make_ca, make_leaf
+from .pathkit import NOW, Cert, ec_key, make_ca, make_leaf
 
 
 class Search:
@@ -172,3 +173,23 @@ def test_of_equally_useful_failures_the_first_tried_is_kept() -> None:
     built = search.run("leaf", [], ["first", "second"], failures=lambda _path: 1)
     assert search.asked == [("leaf", "first"), ("leaf", "second")]
     assert (search.path(built), built.valid) == (["leaf", "first"], False)
+
+
+def test_validation_stops_at_the_first_path_that_passes_every_rule() -> None:
+    """Through ``validate``: the leaf's issuer name has two certificates with one key, the first issued by the
+    root, the second through one more CA. The first path passes every rule, so the search stops there, the
+    longer path (more verified links) is never preferred, and its two certificates are reported unused."""
+    root = make_ca("Search First Root", key=ec_key(4150))
+    direct = make_ca("Search First CA", root, key=ec_key(4151))
+    middle = make_ca("Search Middle CA", root, key=ec_key(4152))
+    longer = make_ca("Search First CA", middle, key=ec_key(4151))
+    leaf = make_leaf(direct, key=ec_key(4153))
+    report = validate([leaf.pem, direct.pem, longer.pem, middle.pem, root.pem], [], selected="", at=NOW)
+    wanted = ("path.build", "path.unused")
+    found = [(check.status, check.message) for check in report.checks if check.id in wanted]
+    assert found == [
+        (Status.PASS, "The path reaches a trusted CA: the leaf certificate (client-name) → intermediate "
+         "certificate 1 (Search First CA) → the root certificate (Search First Root)."),
+        (Status.WARN, "2 certificate(s) given are not needed on the path: CN=Search First CA,O=Nuvy Test,"
+         "C=BR; CN=Search Middle CA,O=Nuvy Test,C=BR. Leave them out of what you configure and send."),
+    ]
