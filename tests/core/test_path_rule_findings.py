@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from asn1crypto import core
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
 
 from validator_py import Report, Status
@@ -39,6 +39,14 @@ KEY_IDENTIFIER_ADVICE = ". Strict verifiers reject this chain; ask for re-issued
 CRITICAL_ADVICE = (
     ". TLS servers must reject certificates with critical extensions they do not process (RFC 5280 section "
     "4.2). Ask the issuer to drop it or mark it non-critical."
+)
+ALGORITHM_ADVICE = (
+    "Servers refuse keys and signatures outside the web PKI's list (RSA of 2048 bits or more, ECDSA on "
+    "P-256, P-384 or P-521, signed with SHA-256, -384 or -512); ask for a re-issue that uses them."
+)
+UNCHECKED_ADVICE = (
+    "A signature that cannot be checked is not trusted either: ask for a certificate signed with RSA, or "
+    "ECDSA on P-256, P-384 or P-521, and SHA-256"
 )
 NAME_CONSTRAINT_ADVICE = ". Servers reject this chain; ask for a certificate within the CA's names."
 
@@ -156,10 +164,32 @@ def test_a_serial_of_22_octets_fails() -> None:
 def test_an_issuing_ca_on_a_curve_servers_refuse() -> None:
     """secp256k1 is no web PKI curve: the CA's key is a path finding (its signatures cannot be checked)."""
     inter = make_ca("K1 CA", partner()[0], key=ec.generate_private_key(ec.SECP256K1()))
+    report = _under_root(inter)
+    assert _result(report, "path.algorithms") == (
+        F, "Intermediate certificate 1 (K1 CA) has a key on the curve secp256k1. " + ALGORITHM_ADVICE
+    )
+    # Its signature on the leaf cannot be checked here (OpenSSL could): neither check may call it forged.
+    reason = "the signer's curve secp256k1 is not P-256, P-384 or P-521"
+    assert _result(report, "path.build") == (
+        F,
+        "No trusted path: intermediate certificate 1 (K1 CA) carries the name of the issuer of the leaf "
+        f"certificate (client-name), but its signature could not be checked ({reason}; see signature.valid). "
+        f"{UNCHECKED_ADVICE}.",
+    )
+    assert _result(report, "signature.valid") == (
+        F,
+        "The signature of the leaf certificate (client-name) could not be checked with the key of "
+        f"intermediate certificate 1 (K1 CA) ({reason}). {UNCHECKED_ADVICE}, then confirm with "
+        "`openssl verify -CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`.",
+    )
+
+
+def test_an_issuing_ca_with_an_ed25519_key_is_named_by_its_key_type() -> None:
+    inter = make_ca("Ed CA", partner()[0], key=ed25519.Ed25519PrivateKey.generate())
     assert _result(_under_root(inter), "path.algorithms") == (
         F,
-        "Intermediate certificate 1 (K1 CA) has a key on the curve secp256k1. Servers refuse weak keys and "
-        "hashes; ask for a re-issue with SHA-256.",
+        "The leaf certificate (client-name) is signed with Ed25519; intermediate certificate 1 (Ed CA) has a "
+        "key of type Ed25519. " + ALGORITHM_ADVICE,
     )
 
 

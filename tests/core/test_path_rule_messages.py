@@ -93,9 +93,11 @@ def test_a_forged_leaf_directly_under_a_partner_root_gets_the_chain_wording(
     forged = mk.make_client(root, signing_key=mk.private_key("rsa2048", 43), key_slot=42)
     result = _chain(pki, forged, root).check("signature.valid")
     assert result.status is F
-    assert result.message.startswith(
+    assert result.message == (
         "The signature of the leaf certificate (client-name) does not verify with the key of the root "
-        "certificate (Partner Root) (the signature does not verify). That link is broken"
+        "certificate (Partner Root). A signature that does not verify is a broken link: the chain will not "
+        "be trusted. Ask for the certificate that really issued it, then confirm with `openssl verify "
+        "-CAfile partner-root.crt -untrusted partner-intermediate.crt partner-client.crt`."
     )
 
 

@@ -194,7 +194,9 @@ def test_pss_salt_is_read_from_the_certificate(salt: int, hash_alg: hashes.HashA
     assert algorithms.status is F
     assert algorithms.message == (
         f"The leaf certificate (client-name) is signed with RSA-PSS with {hash_alg.name.upper()[:3]}-"
-        f"{hash_alg.name[3:]}. Servers refuse weak keys and hashes; ask for a re-issue with SHA-256."
+        f"{hash_alg.name[3:]}. Servers refuse keys and signatures outside the web PKI's list (RSA of 2048 "
+        "bits or more, ECDSA on P-256, P-384 or P-521, signed with SHA-256, -384 or -512); ask for a "
+        "re-issue that uses them."
     )
 
 

@@ -58,11 +58,18 @@ def _incomplete(context: PathContext) -> str:
             "certificates that could issue one another; send only the client certificate and the CAs "
             "that issued it."
         )
-    if links and len(links) == len(certs) - 1 and links[-1] is not True:
+    if links and len(links) == len(certs) - 1 and links[-1] is False:
         return (
             f"No trusted path: {context.name(len(certs) - 1)} carries the name of the issuer of "
             f"{context.name(len(certs) - 2)} but did not sign it (see signature.valid). Ask for the "
             "certificate that really issued it."
+        )
+    if links and len(links) == len(certs) - 1 and links[-1] is not True:
+        # Not checkable is not forged: the algorithm or key is one this validator cannot verify.
+        return (
+            f"No trusted path: {context.name(len(certs) - 1)} carries the name of the issuer of "
+            f"{context.name(len(certs) - 2)}, but its signature could not be checked "
+            f"({unverified_reason(links[-1])}; see signature.valid). {_UNCHECKED_ADVICE}."
         )
     return _missing_issuer(context) if context.mode == "certificate" else _missing_partner_issuer(context)
 
@@ -121,10 +128,18 @@ def _unused(context: PathContext) -> Outcome:
     return P, "Every certificate given is on the path."
 
 
+_UNCHECKED_ADVICE = (
+    "A signature that cannot be checked is not trusted either: ask for a certificate signed with RSA, or "
+    "ECDSA on P-256, P-384 or P-521, and SHA-256"
+)
+
+
 def _link_problem(context: PathContext, index: int) -> str:
-    verified = context.path.links[index]
+    verified, signer = context.path.links[index], context.name(index + 1)
+    if verified is False:
+        return f"the signature of {context.name(index)} does not verify with the key of {signer}"
     return (
-        f"the signature of {context.name(index)} does not verify with the key of {context.name(index + 1)} "
+        f"the signature of {context.name(index)} could not be checked with the key of {signer} "
         f"({unverified_reason(verified)})"
     )
 
@@ -151,10 +166,17 @@ def _signatures(context: PathContext) -> Outcome:
             f"The signature could not be checked against {label}: {unverified_reason(links[0])}. "
             "Run `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
         )
+    advice = []
+    if any(links[index] is False for index in broken):
+        advice.append(
+            "A signature that does not verify is a broken link: the chain will not be trusted. Ask for the "
+            "certificate that really issued it"
+        )
+    if any(links[index] is not False for index in broken):
+        advice.append(_UNCHECKED_ADVICE)
     return F, (
-        sentence([_link_problem(context, index) for index in broken]) + ". That link is broken: the chain "
-        "will not be trusted. Ask for the certificate that really issued it, then confirm with "
-        f"{context.verify_command}."
+        sentence([_link_problem(context, index) for index in broken]) + ". " + ". ".join(advice)
+        + f", then confirm with {context.verify_command}."
     )
 
 
@@ -488,7 +510,7 @@ def _algorithm_findings(context: PathContext, index: int, cert: Certificate) -> 
         elif key.algorithm == "ec" and key.curve not in SUPPORTED_CURVES:
             findings.append(f"{context.name(index)} has a key on the curve {key.curve}")
         elif key.algorithm not in ("rsa", "ec"):
-            findings.append(f"{context.name(index)} has a {key.describe()} key")
+            findings.append(f"{context.name(index)} has a key of type {key.describe()}")
     # The trust anchor's own signature is not part of the path (RFC 5280 §6.1.1 (d)).
     if not context.is_anchor(index) and not _signed_with_accepted(cert):
         findings.append(f"{context.name(index)} is signed with {cert.algorithm.name}")
@@ -501,9 +523,11 @@ def _algorithms(context: PathContext) -> Outcome:
         problem for i, cert in enumerate(context.certs) for problem in _algorithm_findings(context, i, cert)
     ]
     if findings:
-        return F, sentence(
-            findings
-        ) + ". Servers refuse weak keys and hashes; ask for a re-issue with SHA-256."
+        return F, sentence(findings) + (
+            ". Servers refuse keys and signatures outside the web PKI's list (RSA of 2048 bits or more, "
+            "ECDSA on P-256, P-384 or P-521, signed with SHA-256, -384 or -512); ask for a re-issue that "
+            "uses them."
+        )
     return P, "Every key and signature on the path uses an accepted algorithm."
 
 
