@@ -74,7 +74,9 @@ def test_the_time_of_the_check_is_read_in_utc(
     )
 
 
-def test_a_lower_case_z_is_no_iso_8601_time(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_lower_case_z_is_no_iso_8601_time(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """ISO 8601 writes UTC as an upper-case Z; Python's parser refuses "z", and so does the CLI."""
     assert _refused(capsys, files["leaf"], "--ca", files["qa"], "--at", "2026-06-15T12:00:00z") == (
         "error: --at '2026-06-15T12:00:00z' is not an ISO-8601 time, e.g. 2026-06-15T12:00:00Z.\n"
@@ -120,7 +122,9 @@ def test_a_label_is_cut_at_the_first_equals_sign(
     ca.write_bytes(files["qa"].read_bytes())
     code, data = _json(capsys, files["leaf"], "--ca", f"qa={ca}", "--at", AT)
     assert code == 0
-    assert _messages(data)["environment.issuer"] == "Issued under the QA CA (qa), the environment you selected."
+    assert _messages(data)["environment.issuer"] == (
+        "Issued under the QA CA (qa), the environment you selected."
+    )
 
 
 def test_an_existing_file_with_an_equals_sign_is_no_label(
@@ -157,14 +161,16 @@ def test_a_crl_goes_to_its_own_environment_only(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """QA's CRL revokes the leaf, but production is selected: production has no CRL, and QA keeps its id."""
-    code, data = _json(capsys, files["leaf"], "--ca", f"qa={files['qa']}", "--ca", f"production={files['prod']}",
-                       "--env", "production", "--crl", f"qa={files['crl']}", "--at", AT)
+    code, data = _json(capsys, files["leaf"], "--ca", f"qa={files['qa']}", "--ca",
+                       f"production={files['prod']}", "--env", "production", "--crl", f"qa={files['crl']}",
+                       "--at", AT)
     assert code == 1
     messages = _messages(data)
     assert messages["environment.issuer"] == (
         "This certificate was issued by the QA CA (qa), not by the Production CA (production) you selected. "
         "Use it against QA, or ask Nuvy for a Production certificate."
     )
+    assert messages["revocation.crl_signature"] == "No CRL is configured for the Production CA (production)."
     assert messages["revocation.status"] == (
         "No CRL is configured for the Production CA (production), so revocation was not checked. Nuvy may "
         "revoke certificates at any time (guide step 9)."
@@ -194,7 +200,8 @@ def test_json_is_indented_by_two_spaces(files: dict[str, Path], capsys: pytest.C
     assert main(["check", str(files["leaf"]), "--ca", f"qa={files['qa']}", "--at", AT, "--json"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        '{\n  "verdict": "pass",\n  "kind": "certificate",\n  "checks": [\n    {\n      "id": "environment.issuer",\n'
+        '{\n  "verdict": "pass",\n  "kind": "certificate",\n  "checks": [\n'
+        '    {\n      "id": "environment.issuer",\n'
     )
     assert out.endswith('\n  "bundle_pem": null\n}\n')
 

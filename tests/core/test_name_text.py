@@ -56,6 +56,6 @@ def test_string_types_are_named_for_choices_and_fixed_types_alike() -> None:
 
 
 def test_an_empty_name_is_shown_as_such() -> None:
-    """Messages that list a CA's subject (path.build, path.unused) must not show an empty string."""
+    """Messages that name a subject or an issuer (path.build, path.unused) must not show an empty string."""
     info = name_info(a_x509.Name.load(x509.Name([]).public_bytes(serialization.Encoding.DER)))
     assert (info.rfc4514, str(info)) == ("", "(empty name)")
