@@ -53,3 +53,9 @@ def test_string_types_are_named_for_choices_and_fixed_types_alike() -> None:
     ])
     # emailAddress is an IA5String in asn1crypto's spec (no DirectoryString choice), so its class is named.
     assert _info(name)[2] == ("printable_string", "utf8_string", "EmailAddress")
+
+
+def test_an_empty_name_is_shown_as_such() -> None:
+    """Messages that name a subject or an issuer (path.build, path.unused) must not show an empty string."""
+    info = name_info(a_x509.Name.load(x509.Name([]).public_bytes(serialization.Encoding.DER)))
+    assert (info.rfc4514, str(info)) == ("", "(empty name)")

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki as mk
 from validator_py import Environment, InputError, Policy, Report, validate
+from validator_py.details import describe_certificate
 from validator_py.inputs import WHAT_TO_PASTE
 from validator_py.profile import NEW_KEY
 
@@ -99,6 +100,33 @@ def test_a_csr_with_several_certificates_is_refused() -> None:
 def test_a_policy_below_rsa_1024_is_refused() -> None:
     with pytest.raises(ValueError, match=r"\Amin_rsa_bits below 1024 is not a meaningful policy\Z"):
         Policy(min_rsa_bits=512)
+    with pytest.raises(ValueError, match=r"\Amin_rsa_bits below 1024 is not a meaningful policy\Z"):
+        Policy(min_rsa_bits=1023)
+    assert Policy(min_rsa_bits=1024).min_rsa_bits == 1024  # the bound itself is a policy
+
+
+def test_the_details_of_a_csr() -> None:
+    request = mk.make_csr()
+    details = validate(request.pem, [], selected="", at=mk.NOW).details
+    assert sorted(details) == ["public_key", "public_key_sha256", "signature_algorithm", "subject",
+                               "subject_openssl"]
+    assert (details["public_key"], details["signature_algorithm"]) == (
+        "RSA 2048-bit", "RSA PKCS#1 v1.5 with SHA-256"
+    )
+
+
+def test_a_ca_file_nested_too_deep_is_named_as_the_certificate() -> None:
+    """The site's build hook describes each CA file: its depth error names "the certificate"."""
+    der = b"\x05\x00"
+    for _ in range(32):
+        der = b"\x30" + (bytes([len(der)]) if len(der) < 128 else b"\x82" + len(der).to_bytes(2, "big")) + der
+    with pytest.raises(InputError) as caught:
+        describe_certificate(der)
+    assert (caught.value.code, caught.value.message) == (
+        "too_deep",
+        "The certificate is nested more than 32 levels deep, which no certificate is. The file is damaged or "
+        f"crafted; {WHAT_TO_PASTE}",
+    )
 
 
 def test_a_chain_without_a_crl_says_so() -> None:
