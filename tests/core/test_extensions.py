@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from asn1crypto import x509 as a_x509
 
-from validator_py.extensions import read_extensions
+from validator_py.extensions import GeneralName, NameConstraints, name_constraints, read_extensions
 
 
 def _tlv(tag: int, content: bytes) -> bytes:
@@ -121,3 +121,61 @@ def test_named_bit_lists_drop_trailing_zero_bits(hex_value: str, problem: str | 
     from validator_py.der import der_problem
 
     assert der_problem(bytes.fromhex(hex_value), named_bits=True) == problem
+
+
+def test_an_unreadable_value_names_the_parser_error() -> None:
+    read = read_extensions(_extensions(("2.5.29.19", True, bytes.fromhex("0303"))))
+    assert read.problems == (
+        "the basicConstraints extension is malformed: its value cannot be read (ValueError)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("hex_value", "problems"),
+    [
+        ("03020780", ()),
+        # digitalSignature with one more (zero) bit than it needs: BER, not DER, for a named bit list only.
+        (
+            "03020680",
+            (
+                "the keyUsage extension is malformed: its value is not DER-encoded (a named bit list with "
+                "trailing zero bits)",
+            ),
+        ),
+    ],
+    ids=["minimal", "trailing-zero-bit"],
+)
+def test_key_usage_is_read_as_a_named_bit_list(hex_value: str, problems: tuple[str, ...]) -> None:
+    read = read_extensions(_extensions(("2.5.29.15", True, bytes.fromhex(hex_value))))
+    assert read.problems == problems
+    assert ("2.5.29.15" in read.values) == (not problems)
+
+
+def _name_constraints(permitted: bytes = b"", excluded: bytes = b"") -> bytes:
+    fields = (_tlv(0xA0, permitted) if permitted else b"") + (_tlv(0xA1, excluded) if excluded else b"")
+    return _tlv(0x30, fields)
+
+
+def _subtree(general_name: bytes) -> bytes:
+    return _tlv(0x30, general_name)
+
+
+DNS_EXAMPLE = _subtree(_tlv(0x82, b"example.com"))
+
+
+def test_an_ip_subtree_after_a_dns_subtree_is_checked() -> None:
+    value = _name_constraints(permitted=DNS_EXAMPLE + _subtree(_tlv(0x87, bytes([10, 0, 0, 0]))))
+    read = read_extensions(_extensions(("2.5.29.30", True, value)))
+    assert read.problems == (
+        "the nameConstraints extension is malformed: an iPAddress subtree is 4 octets, not an address and a "
+        "mask",
+    )
+
+
+def test_excluded_subtrees_are_read() -> None:
+    value = _name_constraints(excluded=DNS_EXAMPLE)
+    read = read_extensions(_extensions(("2.5.29.30", True, value)))
+    assert read.problems == ()
+    assert name_constraints(read.values["2.5.29.30"]) == NameConstraints(
+        permitted=(), excluded=(GeneralName("dns", "example.com"),)
+    )
