@@ -78,7 +78,7 @@ class Certificate:
     alt_names: tuple[GeneralName, ...] = ()
     constraints: NameConstraints | None = None
     extension_problems: tuple[str, ...] = ()
-    times_encoded_well: bool = True  # dates through 2049 as UTCTime (RFC 5280 §4.1.2.5)
+    time_problems: tuple[str, ...] = ()  # how notBefore/notAfter break RFC 5280 §4.1.2.5, as phrases
 
     @property
     def self_issued(self) -> bool:
@@ -325,15 +325,30 @@ def certificate(der: bytes) -> Certificate:
         alt_names=tuple(general_name(name) for name in san) if san is not None else (),
         constraints=name_constraints(values.get("2.5.29.30")),
         extension_problems=read.problems,
-        times_encoded_well=all(_time_encoded_well(tbs["validity"][end]) for end in _VALIDITY_ENDS),
+        time_problems=_time_problems(tbs["validity"]),
     )
 
 
-_VALIDITY_ENDS = ("not_before", "not_after")
+# RFC 5280 §4.1.2.5.1 and §4.1.2.5.2: in UTC ("Z"), with seconds, and without fractions. asn1crypto also reads
+# an offset (+0100), no zone at all, or no seconds; pyca/cryptography refuses to load such a certificate and
+# OpenSSL's verify reports a format error in the field, so they are findings, not silently accepted dates.
+_RFC5280_TIME_FORMS = {"utc_time": (12, "YYMMDDHHMMSSZ"), "general_time": (14, "YYYYMMDDHHMMSSZ")}
 
 
-def _time_encoded_well(choice: Any) -> bool:
-    return bool(choice.name == ("utc_time" if choice.native.year < 2050 else "general_time"))
+def _time_problems(validity: Any) -> tuple[str, ...]:
+    problems: list[str] = []
+    for end, field_name in (("not_before", "notBefore"), ("not_after", "notAfter")):
+        choice = validity[end]
+        digits, form = _RFC5280_TIME_FORMS[choice.name]
+        raw = bytes(choice.chosen.contents)
+        if not (len(raw) == digits + 1 and raw[:digits].isdigit() and raw.endswith(b"Z")):
+            problems.append(
+                f"writes its {field_name} as {raw.decode('ascii', 'replace')}, not as {form} (UTC, with "
+                "seconds)"
+            )
+        elif choice.name != ("utc_time" if choice.native.year < 2050 else "general_time"):
+            problems.append("encodes a validity date through 2049 as GeneralizedTime")
+    return tuple(dict.fromkeys(problems))  # both ends in GeneralizedTime: one finding
 
 
 def _key_id(aki: Any) -> bytes | None:

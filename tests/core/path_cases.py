@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from asn1crypto import core
+from asn1crypto import x509 as a_x509
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -51,6 +52,7 @@ from .pathkit import (
     resign,
     serial_of,
     set_serial,
+    tlv,
 )
 
 P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
@@ -635,6 +637,51 @@ def _() -> Built:
     root = partner()[0]
     inter = resign(make_ca("Version One CA", root), root.key, make_v1)
     return chain_mode(make_leaf(inter), [inter], root)
+
+
+def _validity_written(
+    not_before: bytes | None = None, not_after: bytes | None = None
+) -> Callable[[a_x509.TbsCertificate], None]:
+    """An edit that writes notBefore/notAfter as the given raw Time TLVs (asn1crypto reads any of them)."""
+    def edit(tbs: a_x509.TbsCertificate) -> None:
+        if not_before is not None:
+            tbs["validity"]["not_before"] = a_x509.Time.load(not_before)
+        if not_after is not None:
+            tbs["validity"]["not_after"] = a_x509.Time.load(not_after)
+
+    return edit
+
+
+@case(
+    "time-offset-intermediate",
+    "§4.1.2.5.1 (UTCTime MUST be in Zulu and include seconds)",
+    ok=False,
+    check="path.time_encoding",
+    status=F,
+    culprits=("Offset Time CA",),
+    notes="an offset (+0100) instead of Z: pyca cannot load it, openssl reports a format error in notAfter",
+)
+def _() -> Built:
+    root = partner()[0]
+    offset = _validity_written(not_after=tlv(0x17, b"350101000000+0100"))
+    good = make_ca("Offset Time CA", root)
+    leaf = make_leaf(good)  # before the edit: pathkit reads the issuer with pyca, which cannot load it after
+    return chain_mode(leaf, [resign(good, root.key, offset)], root)
+
+
+@case(
+    "time-no-seconds-leaf",
+    "§4.1.2.5.1 (UTCTime MUST include seconds)",
+    ok=False,
+    check="path.time_encoding",
+    status=F,
+    culprits=("client-name",),
+    notes="notBefore without seconds: pyca cannot load it, openssl reports a format error in notBefore",
+)
+def _() -> Built:
+    root, inter, _ = partner()
+    leaf = resign(make_leaf(inter), inter.key, _validity_written(not_before=tlv(0x17, b"2501010000Z")))
+    return chain_mode(leaf, [inter], root)
 
 
 @case(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pytest
 from asn1crypto import algos, core
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from tests import pki as mk
 from tests.conftest import NuvyPKI
 from tests.core import pathkit as kit
+from tests.core.oracles import openssl_verdict, pyca_verdict
 from validator_py import Environment, InputError, Report, Status, validate
 from validator_py.csr_checks import REGENERATE
 from validator_py.inputs import WHAT_TO_PASTE
@@ -153,6 +155,55 @@ def test_a_time_with_an_offset_keeps_it() -> None:
     assert report.details["not_after"] == "2030-01-01T00:00:00+01:00"
     assert report.check("validity.expiring_soon").message == (
         "1295 days left before it expires on 2029-12-31 23:00 UTC."
+    )
+
+
+ENCODING_ADVICE = ". Strict verifiers reject it; ask the issuer to re-issue it."
+
+
+@pytest.mark.parametrize(
+    ("raw_time", "written"),
+    [
+        (kit.tlv(0x17, b"300101000000+0100"), "300101000000+0100, not as YYMMDDHHMMSSZ"),  # an offset
+        (kit.tlv(0x17, b"3001010000Z"), "3001010000Z, not as YYMMDDHHMMSSZ"),  # no seconds
+        (kit.tlv(0x18, b"20300101000000"), "20300101000000, not as YYYYMMDDHHMMSSZ"),  # no zone
+        (kit.tlv(0x18, b"20500101000000.5Z"), "20500101000000.5Z, not as YYYYMMDDHHMMSSZ"),  # a fraction
+    ],
+    ids=["offset", "no-seconds", "no-zone", "fraction"],
+)
+def test_a_validity_date_not_in_utc_with_seconds_is_a_finding(
+    raw_time: bytes, written: str, tmp_path: Path
+) -> None:
+    """RFC 5280 §4.1.2.5.1 and .2: "Z", seconds, no fractions. asn1crypto reads them; both oracles refuse."""
+    root = kit.make_ca("Time Root")
+    leaf = _with_not_after(raw_time)
+    report = _check_under("Time Root", leaf)
+    result = report.check("path.time_encoding")
+    assert (result.status, result.message) == (
+        F, f"The leaf certificate (client-name) writes its notAfter as {written} (UTC, with seconds)"
+        + ENCODING_ADVICE,
+    )
+    assert report.verdict is F
+    pyca_ok, pyca_says = pyca_verdict(leaf, [], root, mk.NOW)
+    assert not pyca_ok
+    assert pyca_says.startswith("unparseable")
+    openssl_ok, openssl_says = openssl_verdict(leaf, [], root, mk.NOW, tmp=tmp_path)
+    assert not openssl_ok
+    assert "format error in certificate's notAfter field" in openssl_says
+
+
+def test_two_generalized_times_before_2050_are_one_finding() -> None:
+    root = kit.make_ca("Time Root")
+
+    def edit(tbs: a_x509.TbsCertificate) -> None:
+        tbs["validity"]["not_before"] = a_x509.Time.load(kit.tlv(0x18, b"20250101000000Z"))
+        tbs["validity"]["not_after"] = a_x509.Time.load(kit.tlv(0x18, b"20300101000000Z"))
+
+    report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
+    result = report.check("path.time_encoding")
+    assert (result.status, result.message) == (
+        F, "The leaf certificate (client-name) encodes a validity date through 2049 as GeneralizedTime"
+        + ENCODING_ADVICE,
     )
 
 

@@ -590,11 +590,11 @@ def _ca_purpose(context: PathContext) -> Outcome:
 
 
 def _time_encoding(context: PathContext) -> Outcome:
-    """RFC 5280 §4.1.2.5: validity dates through 2049 are UTCTime, later ones GeneralizedTime."""
+    """RFC 5280 §4.1.2.5: dates through 2049 are UTCTime, later GeneralizedTime; all in UTC, with seconds."""
     findings = [
-        f"{context.name(i)} encodes a validity date through 2049 as GeneralizedTime"
+        f"{context.name(i)} {problem}"
         for i, cert in enumerate(context.certs)
-        if not cert.times_encoded_well
+        for problem in cert.time_problems
     ]
     if findings:
         return F, sentence(findings) + ". Strict verifiers reject it; ask the issuer to re-issue it."
