@@ -48,6 +48,6 @@ def test_a_placeholder_in_a_field_the_guide_does_not_ask_for() -> None:
     assert result.status is Status.FAIL
     assert result.message == (
         "L is 'Example Client': the guide's placeholder (step 3), not your name, and Nuvy would issue the "
-        "certificate in it. Put your own value in L, then make the CSR again (with -utf8, so accented letters "
-        f'survive): {COMMAND} "/C=BR/L=<your own value>/O=ACME Pagamentos/OU=Production/CN=acme-api".'
+        "certificate in it. Put your own value in L, then make the CSR again (with -utf8, so accented "
+        f'letters survive): {COMMAND} "/C=BR/L=<your own value>/O=ACME Pagamentos/OU=Production/CN=acme-api".'
     )

@@ -43,7 +43,7 @@ def _pem(body_lines: list[str], eol: str = "\n") -> str:
     return eol.join(["-----BEGIN CERTIFICATE-----", *body_lines, "-----END CERTIFICATE-----", ""])
 
 
-# Encodings of a dropped file ---------------------------------------------------------------------------------
+# Encodings of a dropped file ---------------------------------------------------------------------------
 
 
 def _latin1_note() -> bytes:
@@ -72,7 +72,7 @@ def test_text_files_in_each_encoding_are_read(form: str) -> None:
     assert _passes(data)
 
 
-# Whitespace and line ends inside a PEM body ------------------------------------------------------------------
+# Whitespace and line ends inside a PEM body ------------------------------------------------------------
 
 
 def test_indented_base64_lines_are_read() -> None:
@@ -99,7 +99,7 @@ def test_a_line_break_between_letters_loses_no_letter(eol: str) -> None:
     assert _passes(_pem([body[: at + 2], body[at + 2 :]], eol))
 
 
-# What the base64 holds ----------------------------------------------------------------------------------------
+# What the base64 holds ---------------------------------------------------------------------------------
 
 
 def test_two_base64_certificates_one_after_the_other_are_not_read_as_the_first() -> None:
@@ -129,7 +129,7 @@ def test_a_cut_off_block_is_said_in_full() -> None:
     )
 
 
-# Bounds --------------------------------------------------------------------------------------------------------
+# Bounds ------------------------------------------------------------------------------------------------
 
 
 def test_the_block_bound_is_taken_in_one_text() -> None:
