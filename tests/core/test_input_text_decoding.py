@@ -1,0 +1,151 @@
+"""How the input boundary reads text: the encodings a pasted or dropped file comes in, the whitespace and line
+ends inside a PEM body, base64 that holds two values, an empty block, a cut-off block, the block bound for
+one text, and the size bound counted in UTF-8 bytes. Every refusal is asserted as (code, whole message)."""
+
+from __future__ import annotations
+
+import base64
+import functools
+
+import pytest
+
+from tests import pki as mk
+from validator_py import Environment, InputError, Report, validate
+from validator_py.inputs import MAX_BLOCKS, MAX_INPUT_BYTES, WHAT_TO_PASTE
+
+
+@functools.cache
+def _ca() -> mk.Issued:
+    return mk.make_ca("Nuvy QA CA", key_slot=100)
+
+
+@functools.cache
+def _leaf() -> mk.Issued:
+    return mk.make_client(_ca(), serial=0x5151)
+
+
+def _run(data: str | bytes) -> Report:
+    return validate(data, [Environment("qa", "QA", _ca().pem)], selected="qa", at=mk.NOW)
+
+
+def _refused(data: str | bytes) -> tuple[str, str]:
+    with pytest.raises(InputError) as caught:
+        _run(data)
+    return caught.value.code, caught.value.message
+
+
+def _passes(data: str | bytes) -> bool:
+    report = _run(data)
+    return report.kind == "certificate" and report.verdict.value == "pass"
+
+
+def _pem(body_lines: list[str], eol: str = "\n") -> str:
+    return eol.join(["-----BEGIN CERTIFICATE-----", *body_lines, "-----END CERTIFICATE-----", ""])
+
+
+# Encodings of a dropped file ---------------------------------------------------------------------------
+
+
+def _latin1_note() -> bytes:
+    """A Portuguese note and the PEM, in Latin-1 (no BOM, not UTF-8), made an even number of bytes so that
+    UTF-16 would also decode it (into nonsense) if the reader took UTF-16 without its byte order mark."""
+    text = "Olá, segue o certificado:\n" + _leaf().pem
+    data = text.encode("latin-1")
+    return data if len(data) % 2 == 0 else data + b"\n"
+
+
+ENCODED = {
+    # Windows Notepad's "Unicode": UTF-16 little-endian with its byte order mark FF FE.
+    "utf-16-le-bom": lambda: b"\xff\xfe" + _leaf().pem.encode("utf-16-le"),
+    "utf-16-be-bom": lambda: b"\xfe\xff" + _leaf().pem.encode("utf-16-be"),
+    # UTF-8 with the en dashes a word processor puts in the armour: read as UTF-8, then the dashes mended.
+    "utf-8-en-dashes": lambda: _leaf().pem.replace("-----", "\u2013" * 5).encode(),
+    "latin-1-even": _latin1_note,
+}
+
+
+@pytest.mark.parametrize("form", sorted(ENCODED))
+def test_text_files_in_each_encoding_are_read(form: str) -> None:
+    data = ENCODED[form]()
+    if form == "latin-1-even":
+        assert len(data) % 2 == 0
+    assert _passes(data)
+
+
+# Whitespace and line ends inside a PEM body ------------------------------------------------------------
+
+
+def test_indented_base64_lines_are_read() -> None:
+    """A PEM quoted in an e-mail or a YAML file: spaces before and after each base64 line are not base64."""
+    lines = _leaf().pem.strip().splitlines()
+    assert _passes(_pem([f"  {line} \t" for line in lines[1:-1]]))
+
+
+@functools.cache
+def _leaf_with_xxxx() -> tuple[mk.Issued, int]:
+    """A certificate whose base64 holds 'XXXX' (the octets 5D 75 D7 at a multiple of three): its serial
+    holds those octets at offsets 0, 4 and 8, so one copy falls on the base64 grid wherever the serial is."""
+    leaf = mk.make_client(_ca(), serial=int.from_bytes(bytes.fromhex("5d75d7005d75d7005d75d7"), "big"))
+    body = base64.b64encode(leaf.der).decode()
+    assert "XXXX" in body
+    return leaf, body.index("XXXX")
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_a_line_break_between_letters_loses_no_letter(eol: str) -> None:
+    """The line break falls inside 'XXXX': the two 'XX' halves on each side of it are kept."""
+    leaf, at = _leaf_with_xxxx()
+    body = base64.b64encode(leaf.der).decode()
+    assert _passes(_pem([body[: at + 2], body[at + 2 :]], eol))
+
+
+# What the base64 holds ---------------------------------------------------------------------------------
+
+
+def test_two_base64_certificates_one_after_the_other_are_not_read_as_the_first() -> None:
+    """Base64 stops at its padding '=' when not strict: the first certificate alone would then be checked."""
+    # Serials of two, three and four octets give three lengths in a row: at least two need padding.
+    leaves = [mk.make_client(_ca(), serial=serial) for serial in (0x5152, 0x515253, 0x51525354)]
+    first = next(base64.b64encode(leaf.der).decode() for leaf in leaves if len(leaf.der) % 3)
+    assert first.endswith("=")
+    assert _refused(first + "\n" + base64.b64encode(_ca().der).decode()) == (
+        "unparseable",
+        "The input is neither PEM (-----BEGIN CERTIFICATE----- ...), DER nor base64 of a certificate. "
+        + WHAT_TO_PASTE,
+    )
+
+
+@pytest.mark.parametrize("inside", ["", "\n", "\n   \n"], ids=["nothing", "blank-line", "spaces"])
+def test_an_empty_pem_block(inside: str) -> None:
+    text = f"-----BEGIN CERTIFICATE-----\n{inside}-----END CERTIFICATE-----\n"
+    assert _refused(text) == ("unparseable", f"PEM block 1 (CERTIFICATE) is empty. {WHAT_TO_PASTE}")
+
+
+def test_a_cut_off_block_is_said_in_full() -> None:
+    assert _refused(_leaf().pem[:-30]) == (
+        "unparseable",
+        "A PEM block is cut off or its BEGIN and END lines do not match. Copy the whole block, from "
+        "-----BEGIN ...----- through -----END ...-----, including both lines.",
+    )
+
+
+# Bounds ------------------------------------------------------------------------------------------------
+
+
+def test_the_block_bound_is_taken_in_one_text() -> None:
+    """Ten blocks in one pasted text are taken (the bound is "at most"), as ten one-block files are."""
+    report = _run(_ca().pem * (MAX_BLOCKS - 1) + _leaf().pem)
+    assert report.kind == "certificate"
+
+
+def test_the_size_bound_counts_utf8_bytes_not_characters() -> None:
+    """Pasted text is measured as the UTF-8 it is sent as: 'é' is two bytes."""
+    pem = _leaf().pem
+    padding = (MAX_INPUT_BYTES - len(pem)) // 2 + 1
+    text = pem + "é" * padding
+    assert len(text) <= MAX_INPUT_BYTES < len(text.encode())
+    assert _refused(text) == (
+        "too_large",
+        "The input is 64 KiB; the validator takes at most 64 KiB, far more than a certificate chain needs. "
+        "Paste only the certificate, CSR or chain, not a whole file store.",
+    )
