@@ -5,7 +5,7 @@
     python scripts/mutate.py 'validator_py.signatures*'   # any mutmut name patterns
     python scripts/mutate.py --score          # only print the score of what has run
     python scripts/mutate.py --sample 300 --seed 17   # a random sample: an estimate for the whole package
-    python scripts/mutate.py --survivors      # run again every survivor and every listed mutant
+    python scripts/mutate.py --survivors      # every survivor, listed mutant and mutant not yet run
 
 mutmut copies the package and tests into mutants/ and runs each mutant with only the tests that reach the
 mutated function. The score is read from mutants/**/*.meta. Survivors must be listed, each with a reason
@@ -226,8 +226,10 @@ def audit(found: dict[str, str]) -> tuple[list[str], list[str]]:
 
 def survivors_again(found: dict[str, str]) -> list[str]:
     """Every mutant that survived its last run or is listed, to run again: new tests never re-run a mutant
-    whose result mutmut has cached, so a survivor stays one until it is named."""
-    return sorted({n for n, status in found.items() if status == "survived"} | (set(listed()) & set(found)))
+    whose result mutmut has cached, so a survivor stays one until it is named. Mutants not yet run (their
+    function changed) are named too, since naming mutants makes mutmut run only those."""
+    again = {n for n, status in found.items() if status in ("survived", "not run")}
+    return sorted(again | (set(listed()) & set(found)))
 
 
 def main() -> int:
@@ -239,7 +241,7 @@ def main() -> int:
     parser.add_argument("--sample", type=int, metavar="N", help="run N mutants drawn at random from all")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="the seed of --sample's draw")
     parser.add_argument("--survivors", action="store_true",
-                        help="run again every survivor and listed mutant (checks each KILLED BY)")
+                        help="run every survivor, listed and not-yet-run mutant (checks each KILLED BY)")
     args = parser.parse_args()
     sample: list[str] = []
     if args.sample is not None:

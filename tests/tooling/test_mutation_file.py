@@ -92,5 +92,8 @@ def test_survivors_again_names_every_survivor_and_every_listed_mutant_mutmut_kno
         "validator_py.a.x_f__mutmut_2": "killed",  # listed: its claim is checked again
         "validator_py.a.x_h__mutmut_9": "survived",  # not listed: run again too
         "validator_py.a.x_h__mutmut_8": "killed",  # neither
+        "validator_py.a.x_h__mutmut_7": "not run",  # its function changed: run it too
     }
-    assert mutate.survivors_again(found) == ["validator_py.a.x_f__mutmut_2", "validator_py.a.x_h__mutmut_9"]
+    assert mutate.survivors_again(found) == [
+        "validator_py.a.x_f__mutmut_2", "validator_py.a.x_h__mutmut_7", "validator_py.a.x_h__mutmut_9"
+    ]
