@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -108,14 +109,28 @@ def _environments(cas: Sequence[str], crls: Sequence[str]) -> list[Environment]:
     return envs
 
 
+# A date, or a date and time, then an optional zone. The shape is checked first because Python's parser takes
+# any character after a date as a separator: "2026-06-15+05:00" would read as 05:00, not that date at +05:00.
+_AT = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?P<time>[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
+
+
 def _moment(value: str | None) -> dt.datetime:
+    """--at: no zone means UTC, as --help says; a date alone is its midnight in the zone given."""
     if value is None:
         return dt.datetime.now(dt.UTC)
+    shape = _AT.fullmatch(value)
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if shape is None:
+            raise ValueError(value)
+        zone = (shape["zone"] or "+00:00").replace("Z", "+00:00")
+        return dt.datetime.fromisoformat(shape["date"] + (shape["time"] or "T00:00") + zone)
     except ValueError:
         raise UsageError(f"--at {value!r} is not an ISO-8601 time, e.g. 2026-06-15T12:00:00Z.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _run(args: argparse.Namespace) -> Report:

@@ -61,8 +61,14 @@ def _refused(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> str:
         ("2026-06-15T12:00:00", "2026-06-15 12:00 UTC"),
         # A date with Z is midnight UTC of that day.
         ("2026-06-15Z", "2026-06-15 00:00 UTC"),
+        # A date alone is midnight UTC; with an offset, midnight there (Python alone read +05:00 as 05:00).
+        ("2026-06-15", "2026-06-15 00:00 UTC"),
+        ("2026-06-15+05:00", "2026-06-14 19:00 UTC"),
+        # A space may separate date and time; seconds and their fraction are optional.
+        ("2026-06-15 12:00-01:30", "2026-06-15 13:30 UTC"),
+        ("2026-06-15T12:00:59.999999Z", "2026-06-15 12:00 UTC"),
     ],
-    ids=["offset", "no-offset", "date-with-z"],
+    ids=["offset", "no-offset", "date-with-z", "date", "date-with-offset", "space-no-seconds", "fraction"],
 )
 def test_the_time_of_the_check_is_read_in_utc(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str], at: str, checked: str
@@ -74,12 +80,23 @@ def test_the_time_of_the_check_is_read_in_utc(
     )
 
 
-def test_a_lower_case_z_is_no_iso_8601_time(
-    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "at",
+    [
+        "2026-06-15T12:00:00z",  # ISO 8601 writes UTC as an upper-case Z
+        "2026-06-15X05:00",  # Python alone takes any character as the date/time separator
+        "2026-06-15T12",  # an hour alone
+        "2026-13-01",  # no such month
+        "2026-06-15T12:00:00+0200",  # an offset without its colon
+        "15/06/2026",
+        "",
+    ],
+)
+def test_an_at_that_is_no_iso_8601_time_is_refused(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], at: str
 ) -> None:
-    """ISO 8601 writes UTC as an upper-case Z; Python's parser refuses "z", and so does the CLI."""
-    assert _refused(capsys, files["leaf"], "--ca", files["qa"], "--at", "2026-06-15T12:00:00z") == (
-        "error: --at '2026-06-15T12:00:00z' is not an ISO-8601 time, e.g. 2026-06-15T12:00:00Z.\n"
+    assert _refused(capsys, files["leaf"], "--ca", files["qa"], "--at", at) == (
+        f"error: --at {at!r} is not an ISO-8601 time, e.g. 2026-06-15T12:00:00Z.\n"
     )
 
 
