@@ -100,10 +100,13 @@ def _as_text(data: bytes) -> str | None:
     return data.decode("latin-1")
 
 
+EMPTY_MESSAGE = f"Nothing to check: the input is empty. {WHAT_TO_PASTE}"
+
+
 def check_size(parts: Sequence[bytes | str]) -> list[bytes | str]:
     kept = [part for part in parts if part.strip()]
     if not kept:
-        raise InputError("empty", f"Nothing to check: the input is empty. {WHAT_TO_PASTE}")
+        raise InputError("empty", EMPTY_MESSAGE)
     total = sum(len(part.encode("utf-8")) if isinstance(part, str) else len(part) for part in kept)
     if total > MAX_INPUT_BYTES:
         raise InputError(
@@ -128,11 +131,13 @@ def split(parts: Sequence[bytes | str]) -> list[Blob]:
             assert isinstance(part, bytes)
             refuse_private_key_text(part.decode("latin-1"))
             blobs.append(Blob(der=part, kind=None, origin="the DER input"))
-        else:
+        elif text.strip():  # blank once decoded: a UTF-16 file of spaces passes check_size's byte test
             refuse_private_key_text(text)
             blobs.extend(_split_text(text))
         if len(blobs) > MAX_BLOCKS:
             raise too_many(len(blobs))
+    if not blobs:
+        raise InputError("empty", EMPTY_MESSAGE)
     for blob in blobs:
         refuse_private_key_der(blob.der)
         check_depth(blob.der, blob.origin)
@@ -214,6 +219,14 @@ def _bare_base64(text: str) -> Blob:
         # Only base64 that decodes to a DER SEQUENCE counts; ordinary words are also valid base64.
         if der[:1] == b"\x30":
             return Blob(der=der, kind=None, origin="the base64 input")
+        # Padding ends a base64 block, so padding followed by more base64 is several blocks pasted together.
+        if re.search(r"=[\s=]*[A-Za-z0-9+/]", stripped):
+            raise InputError(
+                "unparseable",
+                "The input looks like several base64 blocks pasted together without their PEM lines, which "
+                "cannot be told apart. Paste each certificate with its -----BEGIN CERTIFICATE----- and "
+                "-----END CERTIFICATE----- lines.",
+            )
     raise InputError(
         "unparseable",
         "The input is neither PEM (-----BEGIN CERTIFICATE----- ...), DER nor base64 of a certificate. "

@@ -110,8 +110,28 @@ def test_two_base64_certificates_one_after_the_other_are_not_read_as_the_first()
     assert first.endswith("=")
     assert _refused(first + "\n" + base64.b64encode(_ca().der).decode()) == (
         "unparseable",
+        "The input looks like several base64 blocks pasted together without their PEM lines, which cannot "
+        "be told apart. Paste each certificate with its -----BEGIN CERTIFICATE----- and -----END "
+        "CERTIFICATE----- lines.",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["hello world", "QUJD", "QUJD\n=", "QQ=="], ids=["words", "not-der", "trailing-pad", "one-block"]
+)
+def test_base64_that_is_no_certificate_and_no_several_blocks_says_what_to_paste(text: str) -> None:
+    assert _refused(text) == (
+        "unparseable",
         "The input is neither PEM (-----BEGIN CERTIFICATE----- ...), DER nor base64 of a certificate. "
         + WHAT_TO_PASTE,
+    )
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"], ids=["le", "be"])
+def test_a_utf16_file_of_blanks_is_empty(bom: bytes) -> None:
+    codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"
+    assert _refused(bom + " \r\n\t ".encode(codec)) == (
+        "empty", f"Nothing to check: the input is empty. {WHAT_TO_PASTE}"
     )
 
 
