@@ -30,11 +30,22 @@ from .names import NameInfo, name_info
 from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
 
 _CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+# The other key types asn1crypto names, as RFCs and OpenSSL write them; any other key is shown by its OID.
+_KEY_NAMES = {
+    "ed25519": "Ed25519",
+    "ed448": "Ed448",
+    "x25519": "X25519",
+    "x448": "X448",
+    "dsa": "DSA",
+    "dh": "DH",
+    "rsassa_pss": "RSASSA-PSS",
+    "rsaes_oaep": "RSAES-OAEP",
+}
 
 
 @dataclass(frozen=True)
 class PublicKey:
-    algorithm: str  # "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | dotted OID for anything else
+    algorithm: str  # "rsa", "ec", a key of _KEY_NAMES ("ed25519", "dsa", ...), or a dotted OID
     bits: int | None
     curve: str | None  # "P-256" ... or the asn1crypto curve name when unusual
     spki_der: bytes
@@ -44,9 +55,7 @@ class PublicKey:
             return f"RSA {self.bits}-bit"
         if self.algorithm == "ec":
             return f"EC {self.curve}"
-        if self.algorithm == "ed25519":
-            return "Ed25519"
-        return self.algorithm.upper()
+        return _KEY_NAMES.get(self.algorithm, self.algorithm)
 
     @property
     def sha256(self) -> str:
@@ -272,7 +281,8 @@ def public_key(info: keys.PublicKeyInfo) -> PublicKey:
     if name in ("ed25519", "ed448"):
         return PublicKey(name, None, None, spki_der)
     info.native  # noqa: B018 - forces parsing of keys we only describe.
-    return PublicKey(name if name in ("dsa", "rsassa_pss") else algorithm.dotted, None, None, spki_der)
+    # The OID is a fallback for names asn1crypto may add: an algorithm it does not know fails ``native``.
+    return PublicKey(name if name in _KEY_NAMES else algorithm.dotted, None, None, spki_der)
 
 
 def _tbs_native(tbs: x509.TbsCertificate) -> None:

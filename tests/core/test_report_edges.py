@@ -244,7 +244,7 @@ def test_a_version_2_certificate_is_read() -> None:
 def test_an_ed448_key_is_named_and_refused() -> None:
     result = _run(mk.make_client(_ca(), key=ed448.Ed448PrivateKey.generate()).pem).check("key.strength")
     assert (result.status.value, result.message) == (
-        "fail", f"The key type ED448 is not accepted; the guide asks for RSA 2048. {NEW_KEY}."
+        "fail", f"The key type Ed448 is not accepted; the guide asks for RSA 2048. {NEW_KEY}."
     )
 
 
