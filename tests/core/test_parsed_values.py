@@ -192,6 +192,20 @@ def test_a_validity_date_not_in_utc_with_seconds_is_a_finding(
     assert "format error in certificate's notAfter field" in openssl_says
 
 
+def test_a_not_before_without_seconds_is_named_by_its_field() -> None:
+    root = kit.make_ca("Time Root")
+
+    def edit(tbs: a_x509.TbsCertificate) -> None:
+        tbs["validity"]["not_before"] = a_x509.Time.load(kit.tlv(0x17, b"2501010000Z"))
+
+    report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
+    result = report.check("path.time_encoding")
+    assert (result.status, result.message) == (
+        F, "The leaf certificate (client-name) writes its notBefore as 2501010000Z, not as YYMMDDHHMMSSZ (UTC, "
+        "with seconds)" + ENCODING_ADVICE,
+    )
+
+
 def test_two_generalized_times_before_2050_are_one_finding() -> None:
     root = kit.make_ca("Time Root")
 
