@@ -30,7 +30,7 @@ from .names import NameInfo, name_info
 from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
 
 _CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
-# The other key types asn1crypto names, as RFCs and OpenSSL write them; any other key is shown by its OID.
+# The other key types asn1crypto names, as RFCs and OpenSSL write them.
 _KEY_NAMES = {
     "ed25519": "Ed25519",
     "ed448": "Ed448",
@@ -45,7 +45,7 @@ _KEY_NAMES = {
 
 @dataclass(frozen=True)
 class PublicKey:
-    algorithm: str  # "rsa", "ec", a key of _KEY_NAMES ("ed25519", "dsa", ...), or a dotted OID
+    algorithm: str  # asn1crypto's name: "rsa", "ec" or a key of _KEY_NAMES ("ed25519", "dsa", ...)
     bits: int | None
     curve: str | None  # "P-256" ... or the asn1crypto curve name when unusual
     spki_der: bytes
@@ -278,11 +278,10 @@ def public_key(info: keys.PublicKeyInfo) -> PublicKey:
         curve = params.chosen.native if params.name == "named" else "explicit parameters"
         info["public_key"].native  # noqa: B018 - forces the point to parse here, not in a check.
         return PublicKey("ec", None, _CURVES.get(str(curve), str(curve)), spki_der)
-    if name in ("ed25519", "ed448"):
-        return PublicKey(name, None, None, spki_der)
-    info.native  # noqa: B018 - forces parsing of keys we only describe.
-    # The OID is a fallback for names asn1crypto may add: an algorithm it does not know fails ``native``.
-    return PublicKey(name if name in _KEY_NAMES else algorithm.dotted, None, None, spki_der)
+    # Parses the keys we only describe; an algorithm asn1crypto does not name fails here, at the boundary, so
+    # ``name`` is one of asn1crypto's names (test_parsed_values checks _KEY_NAMES holds every one).
+    info.native  # noqa: B018
+    return PublicKey(name, None, None, spki_der)
 
 
 def _tbs_native(tbs: x509.TbsCertificate) -> None:

@@ -127,6 +127,18 @@ def test_base64_that_is_no_certificate_and_no_several_blocks_says_what_to_paste(
     )
 
 
+@pytest.mark.parametrize(
+    "text", ["QQ==\nQQ==", "QQ==\n\n bWFu", "QUI=  =\n+/8="], ids=["upper", "lower", "symbol"]
+)
+def test_padding_followed_by_more_base64_is_several_blocks(text: str) -> None:
+    assert _refused(text) == (
+        "unparseable",
+        "The input looks like several base64 blocks pasted together without their PEM lines, which cannot "
+        "be told apart. Paste each certificate with its -----BEGIN CERTIFICATE----- and -----END "
+        "CERTIFICATE----- lines.",
+    )
+
+
 @pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"], ids=["le", "be"])
 def test_a_utf16_file_of_blanks_is_empty(bom: bytes) -> None:
     codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"

@@ -201,8 +201,8 @@ def test_a_not_before_without_seconds_is_named_by_its_field() -> None:
     report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
     result = report.check("path.time_encoding")
     assert (result.status, result.message) == (
-        F, "The leaf certificate (client-name) writes its notBefore as 2501010000Z, not as YYMMDDHHMMSSZ (UTC, "
-        "with seconds)" + ENCODING_ADVICE,
+        F, "The leaf certificate (client-name) writes its notBefore as 2501010000Z, not as YYMMDDHHMMSSZ "
+        "(UTC, with seconds)" + ENCODING_ADVICE,
     )
 
 
@@ -298,6 +298,12 @@ def test_an_rsa_pss_key_is_named_rsassa_pss() -> None:
         "RSASSA-PSS", F,
         f"The key type RSASSA-PSS is not accepted; the guide asks for RSA 2048. {NEW_KEY}.",
     )
+
+
+def test_every_key_type_asn1crypto_names_has_a_display_name() -> None:
+    from validator_py.model import _KEY_NAMES
+
+    assert set(a_keys.PublicKeyAlgorithmId._map.values()) - {"rsa", "ec"} == set(_KEY_NAMES)
 
 
 def test_a_key_type_asn1crypto_names_is_shown_by_its_rfc_name() -> None:
