@@ -10,28 +10,14 @@ import functools
 import pytest
 
 from tests import pki as mk
-from validator_py import Environment, InputError, Report, validate
 from validator_py.inputs import MAX_INPUT_BYTES, WHAT_TO_PASTE
 
-
-@functools.cache
-def _ca() -> mk.Issued:
-    return mk.make_ca("Nuvy QA CA", key_slot=100)
+from .against_qa import qa_ca, refused, run
 
 
 @functools.cache
 def _leaf() -> mk.Issued:
-    return mk.make_client(_ca())
-
-
-def _run(data: str | bytes) -> Report:
-    return validate(data, [Environment("qa", "QA", _ca().pem)], selected="qa", at=mk.NOW)
-
-
-def _refused(data: str | bytes) -> tuple[str, str]:
-    with pytest.raises(InputError) as caught:
-        _run(data)
-    return caught.value.code, caught.value.message
+    return mk.make_client(qa_ca())
 
 
 def _nested(levels: int, inner: bytes) -> bytes:
@@ -45,8 +31,8 @@ def test_exactly_the_size_bound_is_taken() -> None:
     pem = _leaf().pem
     padded = pem + "x" * (MAX_INPUT_BYTES - len(pem))
     assert len(padded.encode()) == MAX_INPUT_BYTES
-    assert _run(padded).kind == "certificate"
-    assert _refused(padded + "x") == (
+    assert run(padded).kind == "certificate"
+    assert refused(padded + "x") == (
         "too_large",
         "The input is 64 KiB; the validator takes at most 64 KiB, far more than a certificate chain needs. "
         "Paste only the certificate, CSR or chain, not a whole file store.",
@@ -65,26 +51,26 @@ def test_exactly_the_size_bound_is_taken() -> None:
     ids=["length-octets-missing", "length-octets-end-the-input"],
 )
 def test_long_form_lengths_at_the_end_of_the_input(der: bytes, expected: tuple[str, str]) -> None:
-    assert _refused(der) == expected
+    assert refused(der) == expected
 
 
 def test_the_depth_walk_enters_a_two_byte_octet_string() -> None:
     """An OCTET STRING of two bytes that start a SEQUENCE is walked too (asn1crypto would parse it later),
     so at 31 levels it makes the input too deep; the same two bytes that are no SEQUENCE do not."""
-    assert _refused(_nested(31, b"\x04\x02\x30\x00")) == (
+    assert refused(_nested(31, b"\x04\x02\x30\x00")) == (
         "too_deep",
         "The DER input is nested more than 32 levels deep, which no certificate is. The file is damaged or "
         f"crafted; {WHAT_TO_PASTE}",
     )
-    assert _refused(_nested(31, b"\x04\x02\x05\x00"))[0] == "unparseable"
+    assert refused(_nested(31, b"\x04\x02\x05\x00"))[0] == "unparseable"
 
 
 @pytest.mark.parametrize("edit", ["replaced", "inserted"])
-def test_a_character_that_is_no_base64_is_refused(edit: str) -> None:
+def test_a_character_that_is_no_base64_isrefused(edit: str) -> None:
     """Also when the rest still decodes: a stray character is never skipped over."""
     lines = _leaf().pem.splitlines()
     lines[3] = lines[3][:10] + "*" + lines[3][11 if edit == "replaced" else 10 :]
-    assert _refused("\n".join(lines) + "\n") == (
+    assert refused("\n".join(lines) + "\n") == (
         "unparseable",
         "PEM block 1 (CERTIFICATE) is not valid base64: a character was changed or lost when it was copied. "
         "Copy the block again from the original file.",
@@ -92,6 +78,6 @@ def test_a_character_that_is_no_base64_is_refused(edit: str) -> None:
 
 
 def test_bare_base64_is_named_as_such() -> None:
-    assert _refused(base64.b64encode(bytes.fromhex("3003020100")).decode()) == (
+    assert refused(base64.b64encode(bytes.fromhex("3003020100")).decode()) == (
         "unparseable", f"The base64 input is not a certificate. {WHAT_TO_PASTE}"
     )

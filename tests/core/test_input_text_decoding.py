@@ -10,32 +10,18 @@ import functools
 import pytest
 
 from tests import pki as mk
-from validator_py import Environment, InputError, Report, validate
 from validator_py.inputs import MAX_BLOCKS, MAX_INPUT_BYTES, WHAT_TO_PASTE
 
-
-@functools.cache
-def _ca() -> mk.Issued:
-    return mk.make_ca("Nuvy QA CA", key_slot=100)
+from .against_qa import qa_ca, refused, run
 
 
 @functools.cache
 def _leaf() -> mk.Issued:
-    return mk.make_client(_ca(), serial=0x5151)
-
-
-def _run(data: str | bytes) -> Report:
-    return validate(data, [Environment("qa", "QA", _ca().pem)], selected="qa", at=mk.NOW)
-
-
-def _refused(data: str | bytes) -> tuple[str, str]:
-    with pytest.raises(InputError) as caught:
-        _run(data)
-    return caught.value.code, caught.value.message
+    return mk.make_client(qa_ca(), serial=0x5151)
 
 
 def _passes(data: str | bytes) -> bool:
-    report = _run(data)
+    report = run(data)
     return report.kind == "certificate" and report.verdict.value == "pass"
 
 
@@ -85,7 +71,7 @@ def test_indented_base64_lines_are_read() -> None:
 def _leaf_with_xxxx() -> tuple[mk.Issued, int]:
     """A certificate whose base64 holds 'XXXX' (the octets 5D 75 D7 at a multiple of three): its serial
     holds those octets at offsets 0, 4 and 8, so one copy falls on the base64 grid wherever the serial is."""
-    leaf = mk.make_client(_ca(), serial=int.from_bytes(bytes.fromhex("5d75d7005d75d7005d75d7"), "big"))
+    leaf = mk.make_client(qa_ca(), serial=int.from_bytes(bytes.fromhex("5d75d7005d75d7005d75d7"), "big"))
     body = base64.b64encode(leaf.der).decode()
     assert "XXXX" in body
     return leaf, body.index("XXXX")
@@ -105,10 +91,10 @@ def test_a_line_break_between_letters_loses_no_letter(eol: str) -> None:
 def test_two_base64_certificates_one_after_the_other_are_not_read_as_the_first() -> None:
     """Base64 stops at its padding '=' when not strict: the first certificate alone would then be checked."""
     # Serials of two, three and four octets give three lengths in a row: at least two need padding.
-    leaves = [mk.make_client(_ca(), serial=serial) for serial in (0x5152, 0x515253, 0x51525354)]
+    leaves = [mk.make_client(qa_ca(), serial=serial) for serial in (0x5152, 0x515253, 0x51525354)]
     first = next(base64.b64encode(leaf.der).decode() for leaf in leaves if len(leaf.der) % 3)
     assert first.endswith("=")
-    assert _refused(first + "\n" + base64.b64encode(_ca().der).decode()) == (
+    assert refused(first + "\n" + base64.b64encode(qa_ca().der).decode()) == (
         "unparseable",
         "The input looks like several base64 blocks pasted together without their PEM lines, which cannot "
         "be told apart. Paste each certificate with its -----BEGIN CERTIFICATE----- and -----END "
@@ -120,7 +106,7 @@ def test_two_base64_certificates_one_after_the_other_are_not_read_as_the_first()
     "text", ["hello world", "QUJD", "QUJD\n=", "QQ=="], ids=["words", "not-der", "trailing-pad", "one-block"]
 )
 def test_base64_that_is_no_certificate_and_no_several_blocks_says_what_to_paste(text: str) -> None:
-    assert _refused(text) == (
+    assert refused(text) == (
         "unparseable",
         "The input is neither PEM (-----BEGIN CERTIFICATE----- ...), DER nor base64 of a certificate. "
         + WHAT_TO_PASTE,
@@ -131,7 +117,7 @@ def test_base64_that_is_no_certificate_and_no_several_blocks_says_what_to_paste(
     "text", ["QQ==\nQQ==", "QQ==\n\n bWFu", "QUI=  =\n+/8="], ids=["upper", "lower", "symbol"]
 )
 def test_padding_followed_by_more_base64_is_several_blocks(text: str) -> None:
-    assert _refused(text) == (
+    assert refused(text) == (
         "unparseable",
         "The input looks like several base64 blocks pasted together without their PEM lines, which cannot "
         "be told apart. Paste each certificate with its -----BEGIN CERTIFICATE----- and -----END "
@@ -142,7 +128,7 @@ def test_padding_followed_by_more_base64_is_several_blocks(text: str) -> None:
 @pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"], ids=["le", "be"])
 def test_a_utf16_file_of_blanks_is_empty(bom: bytes) -> None:
     codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"
-    assert _refused(bom + " \r\n\t ".encode(codec)) == (
+    assert refused(bom + " \r\n\t ".encode(codec)) == (
         "empty", f"Nothing to check: the input is empty. {WHAT_TO_PASTE}"
     )
 
@@ -150,11 +136,11 @@ def test_a_utf16_file_of_blanks_is_empty(bom: bytes) -> None:
 @pytest.mark.parametrize("inside", ["", "\n", "\n   \n"], ids=["nothing", "blank-line", "spaces"])
 def test_an_empty_pem_block(inside: str) -> None:
     text = f"-----BEGIN CERTIFICATE-----\n{inside}-----END CERTIFICATE-----\n"
-    assert _refused(text) == ("unparseable", f"PEM block 1 (CERTIFICATE) is empty. {WHAT_TO_PASTE}")
+    assert refused(text) == ("unparseable", f"PEM block 1 (CERTIFICATE) is empty. {WHAT_TO_PASTE}")
 
 
 def test_a_cut_off_block_is_said_in_full() -> None:
-    assert _refused(_leaf().pem[:-30]) == (
+    assert refused(_leaf().pem[:-30]) == (
         "unparseable",
         "A PEM block is cut off or its BEGIN and END lines do not match. Copy the whole block, from "
         "-----BEGIN ...----- through -----END ...-----, including both lines.",
@@ -166,7 +152,7 @@ def test_a_cut_off_block_is_said_in_full() -> None:
 
 def test_the_block_bound_is_taken_in_one_text() -> None:
     """Ten blocks in one pasted text are taken (the bound is "at most"), as ten one-block files are."""
-    report = _run(_ca().pem * (MAX_BLOCKS - 1) + _leaf().pem)
+    report = run(qa_ca().pem * (MAX_BLOCKS - 1) + _leaf().pem)
     assert report.kind == "certificate"
 
 
@@ -176,7 +162,7 @@ def test_the_size_bound_counts_utf8_bytes_not_characters() -> None:
     padding = (MAX_INPUT_BYTES - len(pem)) // 2 + 1
     text = pem + "é" * padding
     assert len(text) <= MAX_INPUT_BYTES < len(text.encode())
-    assert _refused(text) == (
+    assert refused(text) == (
         "too_large",
         "The input is 64 KiB; the validator takes at most 64 KiB, far more than a certificate chain needs. "
         "Paste only the certificate, CSR or chain, not a whole file store.",

@@ -6,7 +6,6 @@ Ed25519 key."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 
 import pytest
@@ -18,28 +17,13 @@ from cryptography.hazmat.primitives.asymmetric import ed448
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests import pki as mk
-from validator_py import Environment, InputError, Policy, Report, validate
+from validator_py import InputError, Policy, validate
 from validator_py.details import describe_certificate
 from validator_py.inputs import WHAT_TO_PASTE
 from validator_py.profile import NEW_KEY
 
+from .against_qa import qa_ca, refused, run
 from .pathkit import Cert, resign
-
-
-@functools.cache
-def _ca() -> mk.Issued:
-    return mk.make_ca("Nuvy QA CA", key_slot=100)
-
-
-def _run(data: str | bytes | list[str | bytes], **options: object) -> Report:
-    return validate(data, [Environment("qa", "QA", _ca().pem)], selected="qa", at=mk.NOW,
-                    **options)  # type: ignore[arg-type]
-
-
-def _refused(data: str | bytes | list[str | bytes], **options: object) -> tuple[str, str]:
-    with pytest.raises(InputError) as caught:
-        _run(data, **options)
-    return caught.value.code, caught.value.message
 
 
 def _damaged(what: str, detail: str) -> tuple[str, str]:
@@ -52,7 +36,7 @@ def _damaged(what: str, detail: str) -> tuple[str, str]:
 
 def test_pkcs7_that_is_not_signed_data() -> None:
     data = cms.ContentInfo({"content_type": "data", "content": b"hello"}).dump()
-    assert _refused(data) == _damaged("a PKCS#7 bundle", "the PKCS#7 content is not SignedData")
+    assert refused(data) == _damaged("a PKCS#7 bundle", "the PKCS#7 content is not SignedData")
 
 
 def test_a_csr_of_an_unknown_version() -> None:
@@ -64,15 +48,15 @@ def test_a_csr_of_an_unknown_version() -> None:
         "signature_algorithm": request["signature_algorithm"],
         "signature": request["signature"],
     }).dump()
-    assert _refused(der) == _damaged("a CSR", "unknown CSR version 1")
+    assert refused(der) == _damaged("a CSR", "unknown CSR version 1")
 
 
 def test_crls_count_towards_the_block_bound_of_a_bundle() -> None:
     """Two CRLs and a bundle of nine certificates are eleven blocks."""
-    bundle = pkcs7.serialize_certificates([mk.make_client(_ca()).cert for _ in range(9)],
+    bundle = pkcs7.serialize_certificates([mk.make_client(qa_ca()).cert for _ in range(9)],
                                           serialization.Encoding.DER)
-    crl = mk.make_crl(_ca(), []).pem
-    assert _refused([crl, crl, bundle]) == (
+    crl = mk.make_crl(qa_ca(), []).pem
+    assert refused([crl, crl, bundle]) == (
         "too_many_blocks",
         "The input holds 11 blocks; the validator takes at most 10. A client certificate chain is rarely "
         "more than 4 certificates: paste only the leaf and its CA certificates.",
@@ -81,23 +65,23 @@ def test_crls_count_towards_the_block_bound_of_a_bundle() -> None:
 
 def test_the_csr_to_match_is_exactly_one() -> None:
     two = mk.make_csr().pem + mk.make_csr(cn="other-name").pem
-    assert _refused(mk.make_client(_ca()).pem, csr=two) == (
+    assert refused(mk.make_client(qa_ca()).pem, csr=two) == (
         "unsupported", "The CSR to match must be exactly one CERTIFICATE REQUEST."
     )
 
 
-def test_a_csr_with_several_certificates_is_refused() -> None:
+def test_a_csr_with_several_certificates_isrefused() -> None:
     root = mk.make_ca("Partner Root", key_slot=40)
     inter = mk.make_ca("Partner Issuing CA", parent=root, key_type="rsa2048", key_slot=41)
     data = mk.pem_bundle(mk.make_client(inter, key_slot=42), inter) + mk.make_csr().pem
-    assert _refused(data) == (
+    assert refused(data) == (
         "unsupported",
         "The input holds a CSR and several certificates. Check the CSR against one certificate, or check "
         "the chain on its own.",
     )
 
 
-def test_a_policy_below_rsa_1024_is_refused() -> None:
+def test_a_policy_below_rsa_1024_isrefused() -> None:
     with pytest.raises(ValueError, match=r"\Amin_rsa_bits below 1024 is not a meaningful policy\Z"):
         Policy(min_rsa_bits=512)
     with pytest.raises(ValueError, match=r"\Amin_rsa_bits below 1024 is not a meaningful policy\Z"):
@@ -144,7 +128,7 @@ def test_a_chain_without_a_crl_says_so() -> None:
 def test_the_match_report_lists_the_csr_and_groups_the_match() -> None:
     key = mk.private_key("ed25519", 7)
     request = mk.make_csr(key=key)
-    report = _run(mk.make_client(_ca(), key=key).pem, csr=request.pem)
+    report = run(mk.make_client(qa_ca(), key=key).pem, csr=request.pem)
     assert report.kind == "match"
     result = report.check("match.public_key")
     assert (result.status.value, result.group, result.title) == (
@@ -159,8 +143,8 @@ def test_the_match_report_lists_the_csr_and_groups_the_match() -> None:
 
 
 def test_a_validity_date_from_2050_is_generalized_time() -> None:
-    leaf = mk.make_client(_ca(), not_after=dt.datetime(2051, 1, 1, tzinfo=dt.UTC))
-    result = _run(leaf.pem).check("path.time_encoding")
+    leaf = mk.make_client(qa_ca(), not_after=dt.datetime(2051, 1, 1, tzinfo=dt.UTC))
+    result = run(leaf.pem).check("path.time_encoding")
     assert (result.status.value, result.message) == (
         "pass", "Every validity date is encoded as RFC 5280 requires."
     )
@@ -186,7 +170,7 @@ _P256_SPECIFIED = {
 }
 
 
-def test_an_ec_key_with_explicit_parameters_is_refused() -> None:
+def test_an_ec_key_with_explicit_parameters_isrefused() -> None:
     """The key of a CSR whose curve is spelled out rather than named (the signature no longer matches;
     the key check does not depend on it)."""
     request = a_csr.CertificationRequest.load(mk.make_csr(key_type="ec256").der)
@@ -210,16 +194,16 @@ def test_an_ec_key_with_explicit_parameters_is_refused() -> None:
 
 
 def _resigned(*edits: object) -> bytes:
-    leaf = mk.make_client(_ca())
-    return resign(Cert(der=leaf.der, key=leaf.key, name="client-name"), _ca().key, *edits).der  # type: ignore[arg-type]
+    leaf = mk.make_client(qa_ca())
+    return resign(Cert(der=leaf.der, key=leaf.key, name="client-name"), qa_ca().key, *edits).der  # type: ignore[arg-type]
 
 
-def test_a_time_that_is_no_date_is_refused() -> None:
+def test_a_time_that_is_no_date_isrefused() -> None:
     """GeneralizedTime year 0000 parses, but not to a date."""
     def year_zero(tbs: a_x509.TbsCertificate) -> None:
         tbs["validity"]["not_before"] = a_x509.Time.load(b"\x18\x0f00000101000000Z")
 
-    assert _refused(_resigned(year_zero)) == _damaged("a certificate", "a time field is not a date")
+    assert refused(_resigned(year_zero)) == _damaged("a certificate", "a time field is not a date")
 
 
 def test_a_pkcs7_bundle_without_certificates() -> None:
@@ -228,7 +212,7 @@ def test_a_pkcs7_bundle_without_certificates() -> None:
         "signer_infos": [],
     })
     data = cms.ContentInfo({"content_type": "signed_data", "content": empty}).dump()
-    assert _refused(data) == _damaged("a PKCS#7 bundle", "the PKCS#7 bundle holds no certificate")
+    assert refused(data) == _damaged("a PKCS#7 bundle", "the PKCS#7 bundle holds no certificate")
 
 
 def test_a_version_2_certificate_is_read() -> None:
@@ -236,26 +220,26 @@ def test_a_version_2_certificate_is_read() -> None:
         tbs["version"] = "v2"
         tbs["extensions"] = None
 
-    report = _run(_resigned(version_2))
+    report = run(_resigned(version_2))
     assert report.kind == "certificate"
     assert report.check("eku.client_auth").message.startswith("The certificate has no Extended Key Usage")
 
 
-def test_an_ed448_key_is_named_and_refused() -> None:
-    result = _run(mk.make_client(_ca(), key=ed448.Ed448PrivateKey.generate()).pem).check("key.strength")
+def test_an_ed448_key_is_named_andrefused() -> None:
+    result = run(mk.make_client(qa_ca(), key=ed448.Ed448PrivateKey.generate()).pem).check("key.strength")
     assert (result.status.value, result.message) == (
         "fail", f"The key type Ed448 is not accepted; the guide asks for RSA 2048. {NEW_KEY}."
     )
 
 
 def test_a_leaf_without_a_cn_is_named_by_its_position() -> None:
-    assert _run(mk.make_client(_ca(), cn=None).pem).check("path.build").message == (
+    assert run(mk.make_client(qa_ca(), cn=None).pem).check("path.build").message == (
         "The path reaches a trusted CA: the leaf certificate → the QA CA (qa)."
     )
 
 
 def test_a_trailing_space_is_escaped_in_the_subject() -> None:
     """RFC 4514 section 2.4: a trailing space is escaped, so the name reads back with it."""
-    assert _run(mk.make_client(_ca(), o="ACME ").pem).details["subject"] == (
+    assert run(mk.make_client(qa_ca(), o="ACME ").pem).details["subject"] == (
         "CN=client-name,OU=Production,O=ACME\\ ,C=BR"
     )
