@@ -106,8 +106,7 @@ class Certificate:
 
     @property
     def serial_hex(self) -> str:
-        raw = self.serial.to_bytes(max(1, (self.serial.bit_length() + 8) // 8), "big", signed=True)
-        return colon_hex(raw)
+        return serial_hex(self.serial)
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,7 @@ class CRL:
     crl_number: int | None = None
     reasons: Mapping[int, str] = field(default_factory=dict)  # serial -> asn1crypto reason name
     entry_extensions: tuple[Extension, ...] = ()  # of every entry, for the criticality rule
+    time_problems: tuple[str, ...] = ()  # how thisUpdate, nextUpdate or a revocationDate break RFC 5280
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,11 @@ def _aware(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def serial_hex(serial: int) -> str:
+    """A serial number as OpenSSL prints it: its DER content octets (two's complement), in colon hex."""
+    return colon_hex(serial.to_bytes(max(1, (serial.bit_length() + 8) // 8), "big", signed=True))
+
+
 def public_key(info: keys.PublicKeyInfo) -> PublicKey:
     algorithm = info["algorithm"]["algorithm"]
     name = algorithm.native
@@ -338,26 +343,29 @@ def certificate(der: bytes) -> Certificate:
     )
 
 
-# RFC 5280 §4.1.2.5.1 and §4.1.2.5.2: in UTC ("Z"), with seconds, and without fractions. asn1crypto also reads
-# an offset (+0100), no zone at all, or no seconds; pyca/cryptography refuses to load such a certificate and
-# OpenSSL's verify reports a format error in the field, so they are findings, not silently accepted dates.
+# RFC 5280 §4.1.2.5.1 and §4.1.2.5.2 (and §5.1.2.4 to §5.1.2.6 for CRLs): in UTC ("Z"), with seconds,
+# without fractions, and UTCTime through 2049. asn1crypto also reads an offset (+0100), no zone at all, or
+# no seconds; pyca/cryptography refuses to load such a certificate or CRL and OpenSSL reports a format error
+# in the field, so they are findings, not silently accepted dates.
 _RFC5280_TIME_FORMS = {"utc_time": (12, "YYMMDDHHMMSSZ"), "general_time": (14, "YYYYMMDDHHMMSSZ")}
 
 
+def _time_form(choice: Any, field_name: str) -> str | None:
+    """How one Time breaks RFC 5280's encoding, as a phrase ("writes its notAfter as ..."), or None."""
+    digits, form = _RFC5280_TIME_FORMS[choice.name]
+    raw = bytes(choice.chosen.contents)
+    if not (len(raw) == digits + 1 and raw[:digits].isdigit() and raw.endswith(b"Z")):
+        written = raw.decode("ascii", "replace")
+        return f"writes its {field_name} as {written}, not as {form} (UTC, with seconds)"
+    if choice.name != ("utc_time" if choice.native.year < 2050 else "general_time"):
+        return f"encodes its {field_name} through 2049 as GeneralizedTime"
+    return None
+
+
 def _time_problems(validity: Any) -> tuple[str, ...]:
-    problems: list[str] = []
-    for end, field_name in (("not_before", "notBefore"), ("not_after", "notAfter")):
-        choice = validity[end]
-        digits, form = _RFC5280_TIME_FORMS[choice.name]
-        raw = bytes(choice.chosen.contents)
-        if not (len(raw) == digits + 1 and raw[:digits].isdigit() and raw.endswith(b"Z")):
-            problems.append(
-                f"writes its {field_name} as {raw.decode('ascii', 'replace')}, not as {form} (UTC, with "
-                "seconds)"
-            )
-        elif choice.name != ("utc_time" if choice.native.year < 2050 else "general_time"):
-            problems.append("encodes a validity date through 2049 as GeneralizedTime")
-    return tuple(dict.fromkeys(problems))  # both ends in GeneralizedTime: one finding
+    ends = (("not_before", "notBefore"), ("not_after", "notAfter"))
+    found = (_time_form(validity[end], name) for end, name in ends)
+    return tuple(problem for problem in found if problem is not None)
 
 
 def _key_id(aki: Any) -> bytes | None:
@@ -405,15 +413,19 @@ def revocation_list(der: bytes) -> CRL:
     revoked: dict[int, dt.datetime | None] = {}
     reasons: dict[int, str] = {}
     entry_extensions: list[Extension] = []
+    next_update = tbs["next_update"].native
+    times = [_time_form(tbs["this_update"], "thisUpdate")]
+    if next_update is not None:
+        times.append(_time_form(tbs["next_update"], "nextUpdate"))
     for entry in tbs["revoked_certificates"] if tbs["revoked_certificates"].native else []:
         when = entry["revocation_date"].native
         serial = int(entry["user_certificate"].native)
+        times.append(_time_form(entry["revocation_date"], f"revocationDate for serial {serial_hex(serial)}"))
         revoked[serial] = _aware(when) if when is not None else None
         for ext in entry["crl_entry_extensions"] if entry["crl_entry_extensions"].native else []:
             entry_extensions.append(_listed(ext))
             if ext["extn_id"].native == "crl_reason":
                 reasons[serial] = str(ext["extn_value"].parsed.native)
-    next_update = tbs["next_update"].native
     listed = tbs["crl_extensions"] if tbs["crl_extensions"].native else []
     extensions = tuple(_listed(ext) for ext in listed)
     number = parsed.crl_number_value
@@ -430,6 +442,8 @@ def revocation_list(der: bytes) -> CRL:
         crl_number=int(number.native) if number is not None else None,
         reasons=reasons,
         entry_extensions=tuple(entry_extensions),
+        # One entry's date is enough to say the CRL is badly written; a CRL may list thousands.
+        time_problems=tuple(problem for problem in times if problem is not None)[:3],
     )
 
 

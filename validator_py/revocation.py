@@ -170,6 +170,12 @@ def _crl_extensions(context: RevocationContext) -> Outcome:
 
 
 def _date_finding(crl: CRL, at: dt.datetime) -> tuple[Status, str] | None:
+    if crl.time_problems:
+        # pyca cannot load such a CRL and OpenSSL reports a format error in its date: no server would use it.
+        return F, (
+            " and ".join(crl.time_problems) + "; strict verifiers refuse such a CRL (RFC 5280 sections "
+            "5.1.2.4 to 5.1.2.6), so ask the CA for one with its dates written as RFC 5280 requires"
+        )
     if crl.this_update > at:
         return F, (
             f"was issued on {day(crl.this_update)}, after the time of the check ({day(at)}); check the clock "
@@ -190,7 +196,7 @@ def _date_finding(crl: CRL, at: dt.datetime) -> tuple[Status, str] | None:
 
 
 def _crl_dates(context: RevocationContext) -> Outcome:
-    """RFC 5280 §5.1.2.4, §5.1.2.5 and §6.3.3 (a)(2): thisUpdate <= time <= nextUpdate."""
+    """RFC 5280 §5.1.2.4 to §5.1.2.6, §6.3.3 (a)(2): dates in UTC; thisUpdate <= time <= nextUpdate."""
     if not context.used:
         return NA, "No CRL covers a certificate on the path."
     findings = [

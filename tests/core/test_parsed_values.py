@@ -206,7 +206,7 @@ def test_a_not_before_without_seconds_is_named_by_its_field() -> None:
     )
 
 
-def test_two_generalized_times_before_2050_are_one_finding() -> None:
+def test_each_generalized_time_before_2050_is_named_by_its_field() -> None:
     root = kit.make_ca("Time Root")
 
     def edit(tbs: a_x509.TbsCertificate) -> None:
@@ -216,8 +216,8 @@ def test_two_generalized_times_before_2050_are_one_finding() -> None:
     report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
     result = report.check("path.time_encoding")
     assert (result.status, result.message) == (
-        F, "The leaf certificate (client-name) encodes a validity date through 2049 as GeneralizedTime"
-        + ENCODING_ADVICE,
+        F, "The leaf certificate (client-name) encodes its notBefore through 2049 as GeneralizedTime and "
+        "encodes its notAfter through 2049 as GeneralizedTime" + ENCODING_ADVICE,
     )
 
 

@@ -6,10 +6,13 @@ full, since a crash would turn it into a failure."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import pytest
 from asn1crypto import crl as a_crl
+from asn1crypto import pem
+from asn1crypto import x509 as a_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -17,6 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from tests import pki as mk
 from tests.conftest import NuvyPKI
 from validator_py import Environment, Report, Status, validate
+
+from .oracles import openssl_crl_verdict
+from .pathkit import Cert, tlv
 
 P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
 Extra = tuple[x509.ExtensionType, bool]
@@ -64,14 +70,17 @@ def _crl(
     return builder.sign(key, mk.SHA256).public_bytes(serialization.Encoding.PEM).decode()
 
 
-def _without_next_update(ca: mk.Issued) -> str:
-    """A CRL with no nextUpdate (optional in the ASN.1, required by RFC 5280), re-signed by ``ca``."""
-    loaded = a_crl.CertificateList.load(x509.load_pem_x509_crl(_crl(ca).encode()).public_bytes(
-        serialization.Encoding.DER
-    ))
-    tbs = loaded["tbs_cert_list"]
-    tbs["next_update"] = None
-    tbs_der = tbs.dump(force=True)
+def _edited(
+    ca: mk.Issued, edit: Callable[[a_crl.TbsCertList], None], crl: str | None = None
+) -> str:
+    """``crl`` (by default a plain one of ``ca``) with ``edit`` applied to its signed part, signed by ``ca``.
+
+    Written as PEM by hand: pyca, which would write it, cannot load every CRL these tests make.
+    """
+    loaded = a_crl.CertificateList.load(pem.unarmor((crl or _crl(ca)).encode())[2])
+    tbs = a_crl.TbsCertList.load(loaded["tbs_cert_list"].dump())
+    edit(tbs)
+    tbs_der = tbs.dump()  # not force=True: that would write every time again in asn1crypto's own form
     key = ca.key
     assert isinstance(key, rsa.RSAPrivateKey)
     signature = key.sign(tbs_der, padding.PKCS1v15(), mk.SHA256)
@@ -80,7 +89,16 @@ def _without_next_update(ca: mk.Issued) -> str:
         "signature_algorithm": loaded["signature_algorithm"],
         "signature": signature,
     }).dump()
-    return x509.load_der_x509_crl(der).public_bytes(serialization.Encoding.PEM).decode()
+    return pem.armor("X509 CRL", der).decode()
+
+
+def _without_next_update(ca: mk.Issued) -> str:
+    """A CRL with no nextUpdate (optional in the ASN.1, required by RFC 5280), re-signed by ``ca``."""
+
+    def edit(tbs: a_crl.TbsCertList) -> None:
+        tbs["next_update"] = None
+
+    return _edited(ca, edit)
 
 
 def _run(p: NuvyPKI, leaf: mk.Issued, environment_crl: str | None, *given_crls: str) -> Report:
@@ -180,6 +198,56 @@ def test_a_crl_without_next_update_fails(pki: NuvyPKI, leaf: mk.Issued) -> None:
         F,
         "The CRL of the QA CA (qa) has no nextUpdate, so nobody can tell whether it is current (RFC 5280 "
         "section 5.1.2.5 requires one); ask the CA for a CRL with a next update time.",
+    )
+
+
+DATES_ADVICE = (
+    "; strict verifiers refuse such a CRL (RFC 5280 sections 5.1.2.4 to 5.1.2.6), so ask the CA for one with "
+    "its dates written as RFC 5280 requires."
+)
+
+
+def _this_update_with_an_offset(tbs: a_crl.TbsCertList) -> None:
+    tbs["this_update"] = a_x509.Time.load(tlv(0x17, b"260613120000+0100"))
+
+
+def _revocation_date_without_seconds(tbs: a_crl.TbsCertList) -> None:
+    tbs["revoked_certificates"][0]["revocation_date"] = a_x509.Time.load(tlv(0x17, b"2606121200Z"))
+
+
+def test_a_crl_date_not_in_utc_with_seconds_fails_as_both_oracles_do(
+    pki: NuvyPKI, leaf: mk.Issued, tmp_path: Path
+) -> None:
+    crl = _edited(pki.qa, _this_update_with_an_offset)
+    result = _run(pki, leaf, crl).check("revocation.crl_dates")
+    assert (result.status, result.message) == (
+        F,
+        "The CRL of the QA CA (qa) writes its thisUpdate as 260613120000+0100, not as YYMMDDHHMMSSZ (UTC, "
+        "with seconds)" + DATES_ADVICE,
+    )
+    with pytest.raises(ValueError, match=r"this_update|Time"):
+        x509.load_pem_x509_crl(crl.encode())
+    leaf_cert = Cert(der=leaf.der, key=leaf.key, name="client-name")
+    root = Cert(der=pki.qa.der, key=pki.qa.key, name="Nuvy QA CA")
+    ok, says = openssl_crl_verdict(leaf_cert, [], root, crl, pki.now, tmp=tmp_path)
+    assert not ok
+    assert "lastUpdate" in says
+
+
+def test_a_revocation_date_and_a_next_update_are_named_with_their_entry(
+    pki: NuvyPKI, leaf: mk.Issued
+) -> None:
+    def next_update_as_generalized_time(tbs: a_crl.TbsCertList) -> None:
+        tbs["next_update"] = a_x509.Time.load(tlv(0x18, b"20260621120000Z"))
+
+    crl = _edited(pki.qa, _revocation_date_without_seconds, _crl(pki.qa, [(0x7A2B3C, None, ())]))
+    crl = _edited(pki.qa, next_update_as_generalized_time, crl)
+    result = _run(pki, leaf, crl).check("revocation.crl_dates")
+    assert (result.status, result.message) == (
+        F,
+        "The CRL of the QA CA (qa) encodes its nextUpdate through 2049 as GeneralizedTime and writes its "
+        "revocationDate for serial 7A:2B:3C as 2606121200Z, not as YYMMDDHHMMSSZ (UTC, with seconds)"
+        + DATES_ADVICE,
     )
 
 

@@ -253,7 +253,7 @@ def test_a_validity_date_before_2050_as_generalized_time() -> None:
     result = _run(der).check("path.time_encoding")
     assert (result.status.value, result.message) == (
         "fail",
-        "The leaf certificate (client-name) encodes a validity date through 2049 as GeneralizedTime. Strict "
+        "The leaf certificate (client-name) encodes its notAfter through 2049 as GeneralizedTime. Strict "
         "verifiers reject it; ask the issuer to re-issue it.",
     )
 

@@ -592,9 +592,9 @@ def _ca_purpose(context: PathContext) -> Outcome:
 def _time_encoding(context: PathContext) -> Outcome:
     """RFC 5280 §4.1.2.5: dates through 2049 are UTCTime, later GeneralizedTime; all in UTC, with seconds."""
     findings = [
-        f"{context.name(i)} {problem}"
+        f"{context.name(i)} {' and '.join(cert.time_problems)}"
         for i, cert in enumerate(context.certs)
-        for problem in cert.time_problems
+        if cert.time_problems
     ]
     if findings:
         return F, sentence(findings) + ". Strict verifiers reject it; ask the issuer to re-issue it."
