@@ -168,8 +168,10 @@ ENCODING_ADVICE = ". Strict verifiers reject it; ask the issuer to re-issue it."
         (kit.tlv(0x17, b"3001010000Z"), "3001010000Z, not as YYMMDDHHMMSSZ"),  # no seconds
         (kit.tlv(0x18, b"20300101000000"), "20300101000000, not as YYYYMMDDHHMMSSZ"),  # no zone
         (kit.tlv(0x18, b"20500101000000.5Z"), "20500101000000.5Z, not as YYYYMMDDHHMMSSZ"),  # a fraction
+        # The hour alone and an offset: as long as the right form, so the length alone cannot tell.
+        (kit.tlv(0x18, b"2050010100+0100"), "2050010100+0100, not as YYYYMMDDHHMMSSZ"),
     ],
-    ids=["offset", "no-seconds", "no-zone", "fraction"],
+    ids=["offset", "no-seconds", "no-zone", "fraction", "hour-and-offset"],
 )
 def test_a_validity_date_not_in_utc_with_seconds_is_a_finding(
     raw_time: bytes, written: str, tmp_path: Path

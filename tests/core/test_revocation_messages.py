@@ -251,6 +251,26 @@ def test_a_revocation_date_and_a_next_update_are_named_with_their_entry(
     )
 
 
+def test_a_crl_with_many_badly_written_dates_names_the_first_three(
+    pki: NuvyPKI, leaf: mk.Issued
+) -> None:
+    def every_date_without_seconds(tbs: a_crl.TbsCertList) -> None:
+        tbs["this_update"] = a_x509.Time.load(tlv(0x17, b"2606131200Z"))
+        tbs["next_update"] = a_x509.Time.load(tlv(0x17, b"2606211200Z"))
+        for entry in tbs["revoked_certificates"]:
+            entry["revocation_date"] = a_x509.Time.load(tlv(0x17, b"2606121200Z"))
+
+    crl = _edited(pki.qa, every_date_without_seconds, _crl(pki.qa, [(0x0A, None, ()), (0x0B, None, ())]))
+    result = _run(pki, leaf, crl).check("revocation.crl_dates")
+    assert (result.status, result.message) == (
+        F,
+        "The CRL of the QA CA (qa) writes its thisUpdate as 2606131200Z, not as YYMMDDHHMMSSZ (UTC, with "
+        "seconds) and writes its nextUpdate as 2606211200Z, not as YYMMDDHHMMSSZ (UTC, with seconds) and "
+        "writes its revocationDate for serial 0A as 2606121200Z, not as YYMMDDHHMMSSZ (UTC, with seconds)"
+        + DATES_ADVICE,
+    )
+
+
 @pytest.mark.parametrize(
     ("reason", "why"),
     [(x509.ReasonFlags.key_compromise, " (reason: key compromise)"),
