@@ -146,12 +146,7 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
 
 def equivalent() -> set[str]:
     """The survivors the survivors file calls EQUIVALENT (they cannot change any report)."""
-    names = set()
-    for line in SURVIVORS.read_text().splitlines():
-        for name in re.findall(r"`(validator_py\.[^`]+__mutmut_\d+)`", line):
-            if "EQUIVALENT" in line.split(name, 1)[1]:
-                names.add(name)
-    return names
+    return {name for name, kind in listed().items() if kind == "EQUIVALENT"}
 
 
 def estimate(found: dict[str, str], sample: list[str], command: str) -> list[str]:
@@ -169,7 +164,8 @@ def estimate(found: dict[str, str], sample: list[str], command: str) -> list[str
     low, high = wilson(killed, trials)
     lines.append(f"  killed {killed} of {trials}: {100 * killed / max(trials, 1):.1f}% "
                  f"(95% Wilson interval {100 * low:.1f}% to {100 * high:.1f}%)")
-    harmless = sum(1 for name in sample if found.get(name) == "survived" and name in equivalent())
+    harmless_names = equivalent()
+    harmless = sum(1 for name in sample if found.get(name) == "survived" and name in harmless_names)
     if harmless:
         rest = trials - harmless
         low, high = wilson(killed, rest)

@@ -7,8 +7,9 @@ the checks need is read here, once, inside one ``try``; the checks then only see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,10 +172,16 @@ _PURPOSES = {
 }
 
 
+@functools.cache
+def _purpose_oids() -> dict[str, str]:
+    """asn1crypto's purpose names to their OIDs (its own map, turned round once)."""
+    return {name: oid for oid, name in x509.KeyPurposeId._map.items()}
+
+
 def purposes_text(eku: frozenset[str]) -> str:
     """An EKU's purposes as a reader knows them: the RFC's names, else asn1crypto's name with its OID,
     else the dotted OID asn1crypto gave for a purpose it does not know."""
-    oids = {name: oid for oid, name in x509.KeyPurposeId._map.items()}
+    oids = _purpose_oids()
     shown = [_PURPOSES.get(name) or (f"{name} ({oids[name]})" if name in oids else name) for name in eku]
     return ", ".join(sorted(shown))
 
@@ -339,7 +346,9 @@ def certificate(der: bytes) -> Certificate:
         alt_names=tuple(general_name(name) for name in san) if san is not None else (),
         constraints=name_constraints(values.get("2.5.29.30")),
         extension_problems=read.problems,
-        time_problems=_time_problems(tbs["validity"]),
+        time_problems=tuple(
+            _time_problems((name, tbs["validity"][end]) for end, name in _VALIDITY_ENDS)
+        ),
     )
 
 
@@ -348,24 +357,32 @@ def certificate(der: bytes) -> Certificate:
 # no seconds; pyca/cryptography refuses to load such a certificate or CRL and OpenSSL reports a format error
 # in the field, so they are findings, not silently accepted dates.
 _RFC5280_TIME_FORMS = {"utc_time": (12, "YYMMDDHHMMSSZ"), "general_time": (14, "YYYYMMDDHHMMSSZ")}
+_VALIDITY_ENDS = (("not_before", "notBefore"), ("not_after", "notAfter"))
 
 
-def _time_form(choice: Any, field_name: str) -> str | None:
-    """How one Time breaks RFC 5280's encoding, as a phrase ("writes its notAfter as ..."), or None."""
+def _time_fault(choice: Any) -> tuple[str, str] | None:
+    """How one Time breaks RFC 5280's encoding, as the verb and the words after the field's name, or None.
+
+    The field is named by the caller, and only for a faulty time: a CRL's entries are many.
+    """
     digits, form = _RFC5280_TIME_FORMS[choice.name]
     raw = bytes(choice.chosen.contents)
     if not (len(raw) == digits + 1 and raw[:digits].isdigit() and raw.endswith(b"Z")):
-        written = raw.decode("ascii", "replace")
-        return f"writes its {field_name} as {written}, not as {form} (UTC, with seconds)"
+        return "writes", f"as {raw.decode('ascii', 'replace')}, not as {form} (UTC, with seconds)"
     if choice.name != ("utc_time" if choice.native.year < 2050 else "general_time"):
-        return f"encodes its {field_name} through 2049 as GeneralizedTime"
+        return "encodes", "through 2049 as GeneralizedTime"
     return None
 
 
-def _time_problems(validity: Any) -> tuple[str, ...]:
-    ends = (("not_before", "notBefore"), ("not_after", "notAfter"))
-    found = (_time_form(validity[end], name) for end, name in ends)
-    return tuple(problem for problem in found if problem is not None)
+def _time_phrase(name: str, fault: tuple[str, str]) -> str:
+    """A faulty time as a finding's phrase: "writes its notAfter as ...", "encodes its thisUpdate ..."."""
+    return f"{fault[0]} its {name} {fault[1]}"
+
+
+def _time_problems(named_times: Iterable[tuple[str, Any]]) -> list[str]:
+    """The phrases of the faulty times among (field name, Time) pairs."""
+    faults = ((name, _time_fault(choice)) for name, choice in named_times)
+    return [_time_phrase(name, fault) for name, fault in faults if fault is not None]
 
 
 def _key_id(aki: Any) -> bytes | None:
@@ -414,13 +431,13 @@ def revocation_list(der: bytes) -> CRL:
     reasons: dict[int, str] = {}
     entry_extensions: list[Extension] = []
     next_update = tbs["next_update"].native
-    times = [_time_form(tbs["this_update"], "thisUpdate")]
-    if next_update is not None:
-        times.append(_time_form(tbs["next_update"], "nextUpdate"))
+    dates = [("thisUpdate", tbs["this_update"]), ("nextUpdate", tbs["next_update"])]
+    time_problems = _time_problems(dates if next_update is not None else dates[:1])
     for entry in tbs["revoked_certificates"] if tbs["revoked_certificates"].native else []:
         when = entry["revocation_date"].native
         serial = int(entry["user_certificate"].native)
-        times.append(_time_form(entry["revocation_date"], f"revocationDate for serial {serial_hex(serial)}"))
+        if (fault := _time_fault(entry["revocation_date"])) is not None:  # named only when faulty
+            time_problems.append(_time_phrase(f"revocationDate for serial {serial_hex(serial)}", fault))
         revoked[serial] = _aware(when) if when is not None else None
         for ext in entry["crl_entry_extensions"] if entry["crl_entry_extensions"].native else []:
             entry_extensions.append(_listed(ext))
@@ -443,7 +460,7 @@ def revocation_list(der: bytes) -> CRL:
         reasons=reasons,
         entry_extensions=tuple(entry_extensions),
         # One entry's date is enough to say the CRL is badly written; a CRL may list thousands.
-        time_problems=tuple(problem for problem in times if problem is not None)[:3],
+        time_problems=tuple(time_problems[:3]),
     )
 
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from asn1crypto import core
-from asn1crypto import x509 as a_x509
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -53,6 +52,7 @@ from .pathkit import (
     serial_of,
     set_serial,
     tlv,
+    validity_written,
 )
 
 P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
@@ -639,19 +639,6 @@ def _() -> Built:
     return chain_mode(make_leaf(inter), [inter], root)
 
 
-def _validity_written(
-    not_before: bytes | None = None, not_after: bytes | None = None
-) -> Callable[[a_x509.TbsCertificate], None]:
-    """An edit that writes notBefore/notAfter as the given raw Time TLVs (asn1crypto reads any of them)."""
-    def edit(tbs: a_x509.TbsCertificate) -> None:
-        if not_before is not None:
-            tbs["validity"]["not_before"] = a_x509.Time.load(not_before)
-        if not_after is not None:
-            tbs["validity"]["not_after"] = a_x509.Time.load(not_after)
-
-    return edit
-
-
 @case(
     "time-offset-intermediate",
     "§4.1.2.5.1 (UTCTime MUST be in Zulu and include seconds)",
@@ -663,7 +650,7 @@ def _validity_written(
 )
 def _() -> Built:
     root = partner()[0]
-    offset = _validity_written(not_after=tlv(0x17, b"350101000000+0100"))
+    offset = validity_written(not_after=tlv(0x17, b"350101000000+0100"))
     good = make_ca("Offset Time CA", root)
     leaf = make_leaf(good)  # before the edit: pathkit reads the issuer with pyca, which cannot load it after
     return chain_mode(leaf, [resign(good, root.key, offset)], root)
@@ -680,7 +667,7 @@ def _() -> Built:
 )
 def _() -> Built:
     root, inter, _ = partner()
-    leaf = resign(make_leaf(inter), inter.key, _validity_written(not_before=tlv(0x17, b"2501010000Z")))
+    leaf = resign(make_leaf(inter), inter.key, validity_written(not_before=tlv(0x17, b"2501010000Z")))
     return chain_mode(leaf, [inter], root)
 
 

@@ -359,6 +359,18 @@ def set_serial(serial: int) -> Edit:
     return edit
 
 
+def validity_written(not_before: bytes | None = None, not_after: bytes | None = None) -> Edit:
+    """An edit that writes notBefore/notAfter as the given raw Time TLVs (asn1crypto reads any of them)."""
+
+    def edit(tbs: a_x509.TbsCertificate) -> None:
+        if not_before is not None:
+            tbs["validity"]["not_before"] = a_x509.Time.load(not_before)
+        if not_after is not None:
+            tbs["validity"]["not_after"] = a_x509.Time.load(not_after)
+
+    return edit
+
+
 def make_v1(tbs: a_x509.TbsCertificate) -> None:
     """Version 1: no version field and no extensions (a v1 certificate cannot carry any)."""
     tbs["version"] = "v1"

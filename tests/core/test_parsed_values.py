@@ -129,12 +129,7 @@ def test_the_parser_detail_stops_at_160_characters(pki: NuvyPKI) -> None:
 
 def _with_not_after(raw_time: bytes) -> kit.Cert:
     root = kit.make_ca("Time Root")
-    leaf = kit.make_leaf(root)
-
-    def edit(tbs: a_x509.TbsCertificate) -> None:
-        tbs["validity"]["not_after"] = a_x509.Time.load(raw_time)
-
-    return kit.resign(leaf, root.key, edit)
+    return kit.resign(kit.make_leaf(root), root.key, kit.validity_written(not_after=raw_time))
 
 
 def _check_under(root_name: str, leaf: kit.Cert) -> Report:
@@ -196,10 +191,7 @@ def test_a_validity_date_not_in_utc_with_seconds_is_a_finding(
 
 def test_a_not_before_without_seconds_is_named_by_its_field() -> None:
     root = kit.make_ca("Time Root")
-
-    def edit(tbs: a_x509.TbsCertificate) -> None:
-        tbs["validity"]["not_before"] = a_x509.Time.load(kit.tlv(0x17, b"2501010000Z"))
-
+    edit = kit.validity_written(not_before=kit.tlv(0x17, b"2501010000Z"))
     report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
     result = report.check("path.time_encoding")
     assert (result.status, result.message) == (
@@ -210,11 +202,7 @@ def test_a_not_before_without_seconds_is_named_by_its_field() -> None:
 
 def test_each_generalized_time_before_2050_is_named_by_its_field() -> None:
     root = kit.make_ca("Time Root")
-
-    def edit(tbs: a_x509.TbsCertificate) -> None:
-        tbs["validity"]["not_before"] = a_x509.Time.load(kit.tlv(0x18, b"20250101000000Z"))
-        tbs["validity"]["not_after"] = a_x509.Time.load(kit.tlv(0x18, b"20300101000000Z"))
-
+    edit = kit.validity_written(kit.tlv(0x18, b"20250101000000Z"), kit.tlv(0x18, b"20300101000000Z"))
     report = _check_under("Time Root", kit.resign(kit.make_leaf(root), root.key, edit))
     result = report.check("path.time_encoding")
     assert (result.status, result.message) == (

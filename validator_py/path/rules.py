@@ -58,18 +58,20 @@ def _incomplete(context: PathContext) -> str:
             "certificates that could issue one another; send only the client certificate and the CAs "
             "that issued it."
         )
-    if links and len(links) == len(certs) - 1 and links[-1] is False:
-        return (
-            f"No trusted path: {context.name(len(certs) - 1)} carries the name of the issuer of "
-            f"{context.name(len(certs) - 2)} but did not sign it (see signature.valid). Ask for the "
-            "certificate that really issued it."
-        )
     if links and len(links) == len(certs) - 1 and links[-1] is not True:
+        named = (
+            f"No trusted path: {context.name(len(certs) - 1)} carries the name of the issuer of "
+            f"{context.name(len(certs) - 2)}"
+        )
+        if links[-1] is False:
+            return (
+                f"{named} but did not sign it (see signature.valid). Ask for the certificate that really "
+                "issued it."
+            )
         # Not checkable is not forged: the algorithm or key is one this validator cannot verify.
         return (
-            f"No trusted path: {context.name(len(certs) - 1)} carries the name of the issuer of "
-            f"{context.name(len(certs) - 2)}, but its signature could not be checked "
-            f"({unverified_reason(links[-1])}; see signature.valid). {_UNCHECKED_ADVICE}."
+            f"{named}, but its signature could not be checked ({unverified_reason(links[-1])}; see "
+            f"signature.valid). {_UNCHECKED_ADVICE}."
         )
     return _missing_issuer(context) if context.mode == "certificate" else _missing_partner_issuer(context)
 
@@ -166,17 +168,17 @@ def _signatures(context: PathContext) -> Outcome:
             f"The signature could not be checked against {label}: {unverified_reason(links[0])}. "
             "Run `openssl verify -CAfile nuvy-ca-<env>.crt nuvy-client-<env>.crt` (guide step 6)."
         )
-    advice = []
-    if any(links[index] is False for index in broken):
-        advice.append(
-            "A signature that does not verify is a broken link: the chain will not be trusted. Ask for the "
-            "certificate that really issued it"
-        )
-    if any(links[index] is not False for index in broken):
-        advice.append(_UNCHECKED_ADVICE)
+    # The search follows only links that verify (path/building.py), so a path holds one unverified link at
+    # most, its last: one kind of advice fits.
+    advice = (
+        "A signature that does not verify is a broken link: the chain will not be trusted. Ask for the "
+        "certificate that really issued it"
+        if links[broken[-1]] is False
+        else _UNCHECKED_ADVICE
+    )
     return F, (
-        sentence([_link_problem(context, index) for index in broken]) + ". " + ". ".join(advice)
-        + f", then confirm with {context.verify_command}."
+        f"{sentence([_link_problem(context, index) for index in broken])}. {advice}, then confirm with "
+        f"{context.verify_command}."
     )
 
 
@@ -570,12 +572,12 @@ def _ca_purpose(context: PathContext) -> Outcome:
         if (eku := context.certs[i].eku) is not None and not allowing & eku
     ]
     # With no finding, a CA whose EKU lacks clientAuth can only be one that allows anyExtendedKeyUsage.
-    any_only = [
+    any_only = [] if findings else [
         context.name(i)
         for i in context.issuers()
         if (eku := context.certs[i].eku) is not None and "client_auth" not in eku
     ]
-    if any_only and not findings:
+    if any_only:
         return W, (
             f"{sentence(any_only)} allows every purpose (anyExtendedKeyUsage) but does not name clientAuth. "
             "OpenSSL-based servers (nginx, HAProxy) refuse client certificates under such a CA, as RFC 5280 "
