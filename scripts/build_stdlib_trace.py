@@ -237,13 +237,13 @@ def needed_modules() -> list[str]:
 
 # Packages compiled with optimize=0: ours and asn1crypto keep their asserts, exactly as under CPython, and
 # Pyodide's own packages read docstrings at run time to document the JavaScript API.
-_KEEP_DOCSTRINGS = ("validator_py/", "asn1crypto/", "_pyodide/", "pyodide/")
+_OPTIMIZE_ZERO = ("validator_py/", "asn1crypto/", "_pyodide/", "pyodide/")
 # Of those, these lose their docstrings only (nothing in them reads ``__doc__``), asserts kept.
 _DOCSTRINGS_ONLY = ("validator_py/", "asn1crypto/")
 
 
 def _strippable(relative: str) -> bool:
-    return not relative.startswith(_KEEP_DOCSTRINGS)
+    return not relative.startswith(_OPTIMIZE_ZERO)
 
 
 def _without_docstrings(source: bytes, filename: str) -> Any:
@@ -269,13 +269,21 @@ def pack(origins: list[str], optimize: int) -> bytes:
     ``optimize`` applies to the rest of the standard library: 2 drops docstrings and asserts, which the
     standard library is tested without (CPython runs its test suite under -OO) and which are ~15% of the
     bytecode the page downloads. validator_py and asn1crypto lose only their docstrings: 100 KB of the
-    bundle's 3.7 MB, 24 KB of its 1.06 MB with brotli (tests/runtime/test_docstrings.py).
+    bundle's 3.7 MB, 24 KB of its 1.06 MB with brotli (tests/runtime/test_docstrings.py). Every code object
+    keeps its line numbers and loses its column offsets (PYTHONNODEBUGRANGES, checked below).
     """
     import importlib.util  # noqa: PLC0415
     import io  # noqa: PLC0415
     import zipfile  # noqa: PLC0415
     from importlib._bootstrap_external import _code_to_hash_pyc  # type: ignore[attr-defined]  # noqa: PLC0415
 
+    # Column offsets are a quarter of the bundle's brotli bytes and serve only tracebacks' carets; the builder
+    # starts this interpreter with PYTHONNODEBUGRANGES (scripts/build_stdlib.mjs), and a bundle built
+    # without it would silently be that much larger.
+    if next(compile("0", "<probe>", "eval").co_positions())[2] is not None:
+        raise RuntimeError(
+            "pack() must run under PYTHONNODEBUGRANGES=1, or the bytecode keeps column offsets"
+        )
     entries: dict[str, bytes] = {}
     with zipfile.ZipFile(STDLIB_ZIP) as stock:
         for origin in origins:

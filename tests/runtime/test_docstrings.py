@@ -8,7 +8,10 @@ rest of this suite runs the bundle itself against stock Pyodide.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 import traceback
 import zipfile
 from types import ModuleType
@@ -65,3 +68,23 @@ def test_nothing_stripped_reads_docstrings() -> None:
                             if name.startswith("asn1crypto/") and name.endswith(".py")})
     assert any(name.startswith("asn1crypto/") for name in sources), "the asn1crypto wheel is missing"
     assert [name for name, text in sources.items() if reads.search(text)] == []
+
+
+def test_pack_refuses_an_interpreter_that_keeps_column_offsets() -> None:
+    # The builder starts Pyodide with PYTHONNODEBUGRANGES; an interpreter without it (here CPython with its
+    # default) must stop before writing a bundle whose bytecode is a quarter larger with brotli.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONNODEBUGRANGES"}
+    builder = str(ROOT / "scripts" / "build_stdlib_trace.py")
+    script = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('trace', {builder!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "module.pack([], 2)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "RuntimeError: pack() must run under PYTHONNODEBUGRANGES=1, or the bytecode keeps column offsets"
+    )

@@ -233,6 +233,21 @@ def test_trimmed_stdlib_answers_exactly_like_stock(answers: tuple[dict[str, Any]
     assert differing == [], f"answers differ from stock Pyodide for: {differing}"
 
 
+def test_bundle_code_keeps_line_numbers_without_column_offsets(
+    answers: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    # The builder compiles under PYTHONNODEBUGRANGES: tracebacks keep their lines and lose only the carets.
+    # The same function compiled from source by stock Pyodide has both, so the probe can tell them apart.
+    trimmed, stock = answers
+    source = (ROOT / "validator_py" / "browser.py").read_text(encoding="utf-8").splitlines()
+    first = next(number for number, line in enumerate(source, 1) if line.startswith("def _error("))
+    for positions in (trimmed["positions"], stock["positions"]):
+        lines = {line for line, _end, _start, _stop in positions}
+        assert lines == {first, first + 1}, (first, positions)
+    assert {(start, stop) for _line, _end, start, stop in trimmed["positions"]} == {(None, None)}
+    assert all(start is not None for _line, _end, start, _stop in stock["positions"][1:])
+
+
 def test_corpus_reaches_every_kind_of_answer(answers: tuple[dict[str, Any], dict[str, Any]]) -> None:
     # Guards the corpus itself: if it stopped producing these answers, the comparison above would be weak.
     results = answers[0]["results"]
