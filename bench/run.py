@@ -64,7 +64,9 @@ BEFORE_STEADY_TARGET = 5.0
 # mobile profile's more than this much slower (issue 16, item 3).
 SHIPPED_MOBILE_SLOWDOWN = 1.10
 # Pages measured cold under every network profile; the guide path's variants (trees.Trees.guide_paths).
-PROFILE_PAGES = ("validator", "floor", "stock", "purejs", "shipped", "warmup")
+# With --before, the earlier build is measured under each profile too: a change in bytes (the bundle) shows
+# on the emulated network, where localhost cannot weigh it.
+PROFILE_PAGES = ("validator", "floor", "stock", "purejs", "shipped", "warmup", "before")
 
 
 NOTES = (
@@ -278,6 +280,9 @@ def profile_summary(profile: dict[str, Any]) -> dict[str, Any]:
         if variant in pages:
             variant_ms = pages[variant]["cold_ready_ms"]
             summary[f"{variant}_cold_vs_validator"] = _ratio(variant_ms, ours["cold_ready_ms"])
+    if "before" in pages:
+        before_ms = pages["before"]["cold_ready_ms"]
+        summary["cold_ready_after_vs_before"] = _ratio(ours["cold_ready_ms"], before_ms)
     if "warmup" in pages and "floor" in pages:
         summary["warmup_cold_share_above_floor"] = _share(
             pages["warmup"]["cold_ready_ms"], pages["floor"]["cold_ready_ms"]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .inputs import InputError
+from .inputs import InputError, opening
 from .pipeline import Environment, validate
 from .policy import Policy
 from .report import Report, Status
@@ -84,7 +84,7 @@ def _labelled(value: str) -> tuple[str | None, str]:
 
 
 def _display_name(label: str) -> str:
-    return label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
+    return label.upper() if len(label) <= 3 else opening(label)
 
 
 def _environments(cas: Sequence[str], crls: Sequence[str]) -> list[Environment]:

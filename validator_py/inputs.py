@@ -34,6 +34,14 @@ PRIVATE_KEY_MESSAGE = (
 )
 
 
+def opening(text: str) -> str:
+    """``text`` to open a sentence with: its first character in capitals, the rest as written.
+
+    Not ``str.capitalize``, which lowers the rest: "the DER input" must become "The DER input".
+    """
+    return text[:1].upper() + text[1:]
+
+
 class InputError(ValueError):
     """The one error raised at the input boundary. Branch on ``code``, never on the message."""
 
@@ -310,7 +318,7 @@ def check_depth(der: bytes, origin: str) -> None:
     such strings may legitimately hold arbitrary bytes.
     """
     regions: list[tuple[int, int, int, bool]] = [(0, len(der), 0, False)]
-    named = origin[:1].upper() + origin[1:]  # "the DER input" opens the message.
+    named = opening(origin)
     while regions:
         start, end, base, optional = regions.pop()
         try:

@@ -26,7 +26,7 @@ from .extensions import (
     name_constraints,
     read_extensions,
 )
-from .inputs import MAX_BLOCKS, WHAT_TO_PASTE, Blob, InputError, children, too_many, top_level
+from .inputs import MAX_BLOCKS, WHAT_TO_PASTE, Blob, InputError, children, opening, too_many, top_level
 from .names import NameInfo, name_info
 from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
 
@@ -222,7 +222,7 @@ def _unparseable(origin: str, kind: str, error: BaseException) -> InputError:
     detail = type(error).__name__ if isinstance(error, RecursionError) else str(error).split("\n")[0][:160]
     return InputError(
         "unparseable",
-        f"{origin[:1].upper()}{origin[1:]} looks like {what.get(kind, 'DER')} but could not be read: "
+        f"{opening(origin)} looks like {what.get(kind, 'DER')} but could not be read: "
         f"the file is damaged or not what it seems. {WHAT_TO_PASTE} (Parser detail, for a bug report: "
         f"{detail}.)",
     )
@@ -240,7 +240,7 @@ def _detect(blob: Blob) -> str:
         inner = children(blob.der, outer[0], maximum=6)
     except ValueError:
         raise InputError(
-            "unparseable", f"{blob.origin[:1].upper()}{blob.origin[1:]} is not a certificate. {WHAT_TO_PASTE}"
+            "unparseable", f"{opening(blob.origin)} is not a certificate. {WHAT_TO_PASTE}"
         ) from None
     tags = [tlv.tag for tlv in inner]
     if any(tag in (0x17, 0x18) for tag in tags[:4]):

@@ -261,6 +261,13 @@ def test_profile_summary_ratios() -> None:
     assert summary["cold_ready_mobile_vs_stock"] == 0.4
 
 
+def test_the_earlier_build_under_a_profile_is_a_ratio_of_the_built_page() -> None:
+    with_before = _profile("mobile", {"validator": 4000, "stock": 10000, "before": 5000}, {})
+    assert run.profile_summary(with_before)["cold_ready_after_vs_before"] == 0.8
+    assert "cold_ready_after_vs_before" not in run.profile_summary(_profiles()["mobile"])
+    assert "before" in run.PROFILE_PAGES
+
+
 @pytest.mark.parametrize(
     ("office", "mobile", "keep"),
     [(1800, 4400, True), (1800, 4401, False), (2000, 4000, False), (1999, 3000, True)],

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..inputs import opening
 from ..model import Certificate
 from ..policy import Policy
 from .building import Built, Path
@@ -71,8 +72,7 @@ class PathContext:
 
     def sentence_name(self, index: int) -> str:
         """``name`` to open a sentence with: "The leaf certificate (client-name)"."""
-        name = self.name(index)
-        return name[:1].upper() + name[1:]
+        return opening(self.name(index))
 
     def issuers(self) -> range:
         """Positions of the certificates that issued another one on the path (trust anchor included)."""
@@ -81,5 +81,4 @@ class PathContext:
 
 def sentence(findings: Sequence[str]) -> str:
     """Findings as one sentence without its full stop, so each check adds its advice."""
-    text = "; ".join(findings)
-    return text[:1].upper() + text[1:]
+    return opening("; ".join(findings))
