@@ -261,6 +261,22 @@ def test_profile_summary_ratios() -> None:
     assert summary["cold_ready_mobile_vs_stock"] == 0.4
 
 
+def test_a_floor_slower_than_the_validator_meets_no_target() -> None:
+    # The floor is the validator's worker with work taken out; measured slower, it is noise.
+    pages = {**PAGES, "floor": _floor_page(1010, 450)}
+    summary = run.summarize(pages, guide_wasm=0)
+    assert summary["validator_cold_share_above_floor"] == -0.0099
+    assert run.target_met("validator_cold_share_above_floor", -0.0099, 0.1) is None
+    assert run.target_met("validator_cold_share_above_floor", 0.0, 0.1) is True
+    assert run.target_met("validator_cold_share_above_floor", 0.1, 0.1) is True
+    assert run.target_met("validator_cold_share_above_floor", 0.1001, 0.1) is False
+    assert run.target_met("guide_page_wasm_bytes", 0, 0) is True
+    assert (
+        "validator_cold_share_above_floor: -0.0099 (target <= 0.1: not shown: the floor measured slower than "
+        "the validator, which is noise)"
+    ) in run.target_lines(summary)
+
+
 def test_the_earlier_build_under_a_profile_is_a_ratio_of_the_built_page() -> None:
     with_before = _profile("mobile", {"validator": 4000, "stock": 10000, "before": 5000}, {})
     assert run.profile_summary(with_before)["cold_ready_after_vs_before"] == 0.8
