@@ -389,21 +389,19 @@ def _before_after(pages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
     }
 
 
-def target_met(key: str, value: float | None, target: float) -> bool | None:
-    """Whether a figure meets its target; None when it shows nothing.
-
-    A share above the floor below zero means the floor page (the validator's worker with the validator's
-    work taken out) measured slower than the validator page: that is the machine's noise, not a page that
-    beats the runtime it runs on, so it cannot meet a target.
-    """
-    if value is None or value > target:
-        return False
-    if key.endswith("_share_above_floor") and value < 0:
-        return None
-    return True
-
-
+# A share above the floor below zero means the floor page (the validator's worker with the validator's work
+# taken out) measured slower than the validator page: the machine's noise, not a page that beats the runtime
+# it runs on, so it meets no target.
 NOT_SHOWN = "not shown: the floor measured slower than the validator, which is noise"
+
+
+def target_verdict(key: str, value: float | None, target: float) -> str:
+    """"met", "not met", or ``NOT_SHOWN`` for a share above the floor below zero."""
+    if value is None or value > target:
+        return "not met"
+    if key.endswith("_share_above_floor") and value < 0:
+        return NOT_SHOWN
+    return "met"
 
 
 def target_lines(summary: dict[str, Any]) -> list[str]:
@@ -411,8 +409,7 @@ def target_lines(summary: dict[str, Any]) -> list[str]:
     lines = []
     for key, target in TARGETS.items():
         value = summary.get(key)
-        met = target_met(key, value, target)
-        verdict = NOT_SHOWN if met is None else "met" if met else "NOT met"
+        verdict = target_verdict(key, value, target).replace("not met", "NOT met")
         lines.append(f"{key}: {value} (target <= {target}: {verdict})")
     return lines
 
@@ -529,9 +526,7 @@ def markdown_table(results: dict[str, Any]) -> str:
               "| Figure | Result | Target |", "|---|---|---|"]
     for key, target in TARGETS.items():
         value = results.get(key)
-        met = target_met(key, value, target)
-        verdict = NOT_SHOWN if met is None else "met" if met else "not met"
-        lines.append(f"| `{key}` | {value} | ≤ {target} ({verdict}) |")
+        lines.append(f"| `{key}` | {value} | ≤ {target} ({target_verdict(key, value, target)}) |")
     lines += ["", "Figures without a target (issue 5's start-up targets are retired): "
               + ", ".join(f"`{key}` {results[key]}" for key in FIGURES) + "."]
     if "shipped_snapshot" in results:

@@ -266,11 +266,12 @@ def test_a_floor_slower_than_the_validator_meets_no_target() -> None:
     pages = {**PAGES, "floor": _floor_page(1010, 450)}
     summary = run.summarize(pages, guide_wasm=0)
     assert summary["validator_cold_share_above_floor"] == -0.0099
-    assert run.target_met("validator_cold_share_above_floor", -0.0099, 0.1) is None
-    assert run.target_met("validator_cold_share_above_floor", 0.0, 0.1) is True
-    assert run.target_met("validator_cold_share_above_floor", 0.1, 0.1) is True
-    assert run.target_met("validator_cold_share_above_floor", 0.1001, 0.1) is False
-    assert run.target_met("guide_page_wasm_bytes", 0, 0) is True
+    assert run.target_verdict("validator_cold_share_above_floor", -0.0099, 0.1) == run.NOT_SHOWN
+    assert run.target_verdict("validator_cold_share_above_floor", 0.0, 0.1) == "met"
+    assert run.target_verdict("validator_cold_share_above_floor", 0.1, 0.1) == "met"
+    assert run.target_verdict("validator_cold_share_above_floor", 0.1001, 0.1) == "not met"
+    assert run.target_verdict("guide_page_wasm_bytes", 0, 0) == "met"
+    assert run.target_verdict("first_verdict_ms", -1.0, 25.0) == "met"  # Only a share can be noise.
     assert (
         "validator_cold_share_above_floor: -0.0099 (target <= 0.1: not shown: the floor measured slower than "
         "the validator, which is noise)"
