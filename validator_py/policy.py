@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 # The curves WebCrypto and pyca/cryptography both verify; anything else cannot be checked everywhere.
 SUPPORTED_CURVES = frozenset({"P-256", "P-384", "P-521"})
+# The same curves as messages name them, "P-256, P-384 or P-521", so no message can fall behind the set.
+SUPPORTED_CURVES_TEXT = ", ".join(sorted(SUPPORTED_CURVES)[:-1]) + " or " + max(SUPPORTED_CURVES)
 
 
 @dataclass(frozen=True)

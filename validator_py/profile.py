@@ -7,7 +7,7 @@ from typing import Protocol
 
 from .model import Certificate, PublicKey, purposes_text
 from .names import NameInfo
-from .policy import SUPPORTED_CURVES, Policy
+from .policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT, Policy
 from .runner import NA, Check, F, Outcome, P, W
 from .signatures import SignatureAlgorithm
 from .subject_text import LEGACY_TYPES, openssl_subject, repaired
@@ -100,7 +100,7 @@ def key_strength(key: PublicKey, policy: Policy, fix: str) -> Outcome:
     if key.algorithm == "ec":
         if key.curve in SUPPORTED_CURVES:
             return P, f"The key is EC {key.curve}."
-        return F, f"The key uses the EC curve {key.curve}, which is not P-256, P-384 or P-521. {fix}."
+        return F, f"The key uses the EC curve {key.curve}, which is not {SUPPORTED_CURVES_TEXT}. {fix}."
     if key.algorithm == "ed25519":
         return P, "The key is Ed25519."
     return F, f"The key type {key.describe()} is not accepted; the guide asks for RSA 2048. {fix}."

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
+from .policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT
+
 Scheme = Literal["rsa-pkcs1v15", "rsa-pss", "ecdsa", "ed25519"]
 HashName = Literal["sha1", "sha256", "sha384", "sha512"]
 Curve = Literal["P-256", "P-384", "P-521"]
 
 _HASHES: frozenset[str] = frozenset({"sha1", "sha256", "sha384", "sha512"})
-_CURVES: frozenset[str] = frozenset({"P-256", "P-384", "P-521"})
 _KEY_FOR_SCHEME = {"rsa-pkcs1v15": "rsa", "rsa-pss": "rsa", "ecdsa": "ec", "ed25519": "ed25519"}
 _DISPLAY_HASH = {"sha1": "SHA-1", "sha224": "SHA-224", "sha256": "SHA-256", "sha384": "SHA-384",
                  "sha512": "SHA-512", "md5": "MD5", "md2": "MD2"}
@@ -120,8 +121,8 @@ def build_request(
         )
     curve: Curve | None = None
     if algorithm.scheme == "ecdsa":
-        if signer_curve not in _CURVES:
-            return f"the signer's curve {signer_curve} is not P-256, P-384 or P-521"
+        if signer_curve not in SUPPORTED_CURVES:
+            return f"the signer's curve {signer_curve} is not {SUPPORTED_CURVES_TEXT}"
         curve = cast(Curve, signer_curve)
     return SignatureRequest(
         scheme=algorithm.scheme,

@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..extensions import KNOWN_EXTENSIONS
 from ..model import Certificate, purposes_text
-from ..policy import SUPPORTED_CURVES
+from ..policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT
 from ..runner import NA, Check, F, Outcome, P, W, day, unverified_reason
 from . import name_constraints as nc
 from .context import PathContext, sentence
@@ -132,7 +132,7 @@ def _unused(context: PathContext) -> Outcome:
 
 _UNCHECKED_ADVICE = (
     "A signature that cannot be checked is not trusted either: ask for a certificate signed with RSA, or "
-    "ECDSA on P-256, P-384 or P-521, and SHA-256"
+    f"ECDSA on {SUPPORTED_CURVES_TEXT}, and SHA-256"
 )
 
 
@@ -527,7 +527,7 @@ def _algorithms(context: PathContext) -> Outcome:
     if findings:
         return F, sentence(findings) + (
             ". Servers refuse keys and signatures outside the web PKI's list (RSA of 2048 bits or more, "
-            "ECDSA on P-256, P-384 or P-521, signed with SHA-256, -384 or -512); ask for a re-issue that "
+            f"ECDSA on {SUPPORTED_CURVES_TEXT}, signed with SHA-256, -384 or -512); ask for a re-issue that "
             "uses them."
         )
     return P, "Every key and signature on the path uses an accepted algorithm."
