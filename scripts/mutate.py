@@ -203,8 +203,8 @@ def audit(found: dict[str, str]) -> tuple[list[str], list[str]]:
 
     A row that says KILLED BY a test while its mutant still survives is a false claim, and fails; so is a row
     that says EQUIVALENT while a test killed its mutant. A row whose answer is neither EQUIVALENT, KILLED BY
-    nor OPEN fails too. OPEN survivors are counted (debt a reviewer
-    accepted), and rows whose mutant no run knows (its number moved when the code changed) are named.
+    nor OPEN fails too. OPEN survivors are counted (debt a reviewer accepted), and rows whose mutant no run
+    knows (its number moved when the code changed) are named.
     """
     failures, notes = [], []
     kinds = listed()
