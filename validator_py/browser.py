@@ -11,12 +11,12 @@ import datetime as dt
 import functools
 import json
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from validator_py import Environment, InputError, validate_async
 from validator_py.model import signed_request
 from validator_py.pipeline import load_environment
+from validator_py.record import record
 from validator_py.signatures import AsyncVerifier, SignatureRequest
 
 _INTERNAL_ERROR = (
@@ -50,12 +50,12 @@ def _environments(environments_json: str) -> tuple[Environment, ...]:
     return tuple(_environment(entry) for entry in entries)
 
 
-@dataclass
+@record(frozen=False)
 class _Prepared:
     """What the page's environments list yields before any input: a pure function of that JSON string."""
 
     environments: tuple[Environment, ...]
-    verifier: AsyncVerifier | None = field(default=None)
+    verifier: AsyncVerifier | None = None
 
 
 # The page sends the same environments with every check. Their parsing, and (in the browser) the

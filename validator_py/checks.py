@@ -8,13 +8,13 @@ against Production says so instead of only failing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .model import CRL, Certificate
+from .record import record
 from .runner import Check, F, Outcome, P
 
 
-@dataclass(frozen=True)
+@record
 class EnvironmentCA:
     """A configured environment with its CA (and CRL) parsed."""
 
@@ -30,7 +30,7 @@ class EnvironmentCA:
         return f"the {what} ({self.id})"
 
 
-@dataclass(frozen=True)
+@record
 class EnvironmentContext:
     cert: Certificate
     selected: EnvironmentCA

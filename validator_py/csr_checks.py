@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .model import CSR
 from .names import NameInfo
 from .policy import Policy
 from .profile import NEW_KEY, UTF8_CSR, key_strength, signature_hash, subject_checks
+from .record import record
 from .runner import Check, F, Outcome, P, Verified, unverified_reason
 
 REGENERATE = (
@@ -17,7 +17,7 @@ REGENERATE = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class CSRContext:
     """Everything the CSR checks read: the CSR, whether its self-signature verified, and the policy."""
 

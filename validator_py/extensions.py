@@ -9,13 +9,13 @@ such defect as a finding for the ``extensions.well_formed`` check instead of let
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto.core import Void
 
 from .der import der_problem
 from .names import rdn_key
+from .record import record
 
 # Extensions the validator processes or knows to be harmless when critical. RFC 5280 §4.2: a certificate
 # with a critical extension the relying party does not recognise must be rejected.
@@ -48,14 +48,14 @@ NAME_FORMS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Extension:
     oid: str
     name: str
     critical: bool
 
 
-@dataclass(frozen=True)
+@record
 class GeneralName:
     """One name of a SAN or a name-constraint subtree; ``form`` is "dns", "ip", ... or "other"."""
 
@@ -65,13 +65,13 @@ class GeneralName:
     rdns: tuple[str, ...] = ()  # dirname: asn1crypto's normalised RDN keys, for prefix matching
 
 
-@dataclass(frozen=True)
+@record
 class NameConstraints:
     permitted: tuple[GeneralName, ...]
     excluded: tuple[GeneralName, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ReadExtensions:
     """Everything the checks need from the extensions, read once."""
 

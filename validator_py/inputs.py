@@ -11,7 +11,8 @@ import base64
 import binascii
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from .record import record
 
 MAX_INPUT_BYTES = 64 * 1024
 MAX_BLOCKS = 10
@@ -53,7 +54,7 @@ class InputError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
+@record
 class Blob:
     """One DER object found in the input, with what the input said it was (``None`` for raw DER)."""
 
@@ -246,7 +247,7 @@ def _bare_base64(text: str) -> Blob:
 # DER structure, read without asn1crypto: a bounded, iterative TLV walk.
 
 
-@dataclass(frozen=True)
+@record
 class _TLV:
     tag: int  # first identifier octet
     start: int  # offset of the content

@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 # Only what a certificate check needs is imported here (the environments' CRLs included): CSRs and PKCS#7
@@ -28,6 +27,7 @@ from .extensions import (
 )
 from .inputs import MAX_BLOCKS, WHAT_TO_PASTE, Blob, InputError, children, opening, too_many, top_level
 from .names import NameInfo, name_info
+from .record import field, record
 from .signatures import SignatureAlgorithm, SignatureRequest, build_request, describe_algorithm
 
 _CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
@@ -44,7 +44,7 @@ _KEY_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class PublicKey:
     algorithm: str  # asn1crypto's name: "rsa", "ec" or a key of _KEY_NAMES ("ed25519", "dsa", ...)
     bits: int | None
@@ -63,7 +63,7 @@ class PublicKey:
         return colon_hex(hashlib.sha256(self.spki_der).digest())
 
 
-@dataclass(frozen=True)
+@record
 class Certificate:
     der: bytes
     tbs_der: bytes
@@ -110,7 +110,7 @@ class Certificate:
         return serial_hex(self.serial)
 
 
-@dataclass(frozen=True)
+@record
 class CSR:
     der: bytes
     info_der: bytes
@@ -122,7 +122,7 @@ class CSR:
     requests_key_cert_sign: bool
 
 
-@dataclass(frozen=True)
+@record
 class CRL:
     der: bytes
     tbs_der: bytes
@@ -139,7 +139,7 @@ class CRL:
     time_problems: tuple[str, ...] = ()  # how thisUpdate, nextUpdate or a revocationDate break RFC 5280
 
 
-@dataclass(frozen=True)
+@record
 class Parsed:
     certificates: tuple[Certificate, ...]
     csrs: tuple[CSR, ...]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import core
+
+from .record import record
 
 # OpenSSL's short names, so the subject shown matches what `openssl x509 -subject` prints.
 _SHORT = {
@@ -27,7 +28,7 @@ _SHORT = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class NameInfo:
     key: str  # asn1crypto's normalised form: equal for names RFC 5280 says are equal
     rfc4514: str

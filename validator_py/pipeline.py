@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ._compat import default_verifier
@@ -21,13 +20,14 @@ from .model import CRL, CSR, Certificate, Parsed, parse, signed_request
 from .path import PATH_CHECKS, PathContext, validate_path
 from .policy import Policy
 from .profile import PROFILE_CHECKS, subject_checks
+from .record import record
 from .report import CheckResult, Report, Status
 from .revocation import REVOCATION_CHECKS, MatchedCRL, RevocationContext, match_crls
 from .runner import Verified, run_checks, unverified_reason
 from .signatures import AsyncVerifier, SignatureRequest
 
 
-@dataclass(frozen=True)
+@record
 class Environment:
     """A configured CA: ``id`` ("qa"), display ``name`` ("QA"), the CA certificate and an optional CRL."""
 

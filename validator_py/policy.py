@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 # The curves WebCrypto and pyca/cryptography both verify; anything else cannot be checked everywhere.
 SUPPORTED_CURVES = frozenset({"P-256", "P-384", "P-521"})
@@ -10,7 +10,7 @@ SUPPORTED_CURVES = frozenset({"P-256", "P-384", "P-521"})
 SUPPORTED_CURVES_TEXT = ", ".join(sorted(SUPPORTED_CURVES)[:-1]) + " or " + max(SUPPORTED_CURVES)
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """What Nuvy expects of a client certificate and CSR (guide steps 3 and 5).
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from .record import field, record
 
 
 class Status(StrEnum):
@@ -15,7 +16,7 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     id: str
     status: Status
@@ -30,7 +31,7 @@ class CheckResult:
                 "group": self.group}
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     kind: str
     checks: tuple[CheckResult, ...]

@@ -10,10 +10,10 @@ gave that no CA on the path issued is a finding, since it was meant to cover som
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from .model import CRL, Certificate
 from .path.context import PathContext, sentence
+from .record import record
 from .report import Status
 from .runner import NA, Check, F, Outcome, P, Verified, W, day, unverified_reason
 
@@ -37,7 +37,7 @@ _REASONS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class MatchedCRL:
     crl: CRL
     issuer_index: int | None  # position on the path of the CA whose name issued it; None: no such CA
@@ -55,7 +55,7 @@ class MatchedCRL:
         return self.configured_for is None and self.issuer_index is None
 
 
-@dataclass(frozen=True)
+@record
 class RevocationContext:
     path: PathContext
     crls: tuple[MatchedCRL, ...]

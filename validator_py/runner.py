@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .record import record
 from .report import CheckResult, Status
 
 # Contravariant: a check written for "anything with a certificate and a policy" (the shared profile) is
@@ -22,7 +22,7 @@ P, W, F, NA = Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE
 Verified = bool | None | str
 
 
-@dataclass(frozen=True)
+@record
 class Check(Generic[Context_contra]):
     id: str
     title: str

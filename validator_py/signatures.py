@@ -7,10 +7,10 @@ when it cannot check that algorithm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
 from .policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT
+from .record import record
 
 Scheme = Literal["rsa-pkcs1v15", "rsa-pss", "ecdsa", "ed25519"]
 HashName = Literal["sha1", "sha256", "sha384", "sha512"]
@@ -22,7 +22,7 @@ _DISPLAY_HASH = {"sha1": "SHA-1", "sha224": "SHA-224", "sha256": "SHA-256", "sha
                  "sha512": "SHA-512", "md5": "MD5", "md2": "MD2"}
 
 
-@dataclass(frozen=True)
+@record
 class SignatureRequest:
     scheme: Scheme
     hash: HashName | None  # None for ed25519
@@ -37,7 +37,7 @@ class AsyncVerifier(Protocol):
     async def verify(self, request: SignatureRequest) -> bool | None: ...
 
 
-@dataclass(frozen=True)
+@record
 class SignatureAlgorithm:
     """A signature algorithm as read from a certificate, CSR or CRL."""
 

@@ -13,7 +13,6 @@ import importlib
 import sys
 import types
 from collections.abc import Coroutine, Iterator
-from dataclasses import replace
 from typing import Any, TypeVar
 
 import pytest
@@ -72,6 +71,10 @@ def _request(spki: bytes, hash_name: str = "sha256") -> SignatureRequest:
         scheme="rsa-pkcs1v15", hash=hash_name, salt_length=None, curve=None, spki_der=spki, message=b"m",
         signature=spki,
     )
+
+
+def replace(request: SignatureRequest, **changes: Any) -> SignatureRequest:
+    return SignatureRequest(**{**vars(request), **changes})
 
 
 def test_remembered_keys_are_imported_once(emscripten: tuple[types.ModuleType, _FakeSubtle]) -> None:

@@ -11,13 +11,13 @@ budget, and so is every step of the search, so hostile input ends in a clear mes
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 
 from ..model import Certificate
+from ..record import field, record
 from ..runner import Verified
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     """Bounds on the work for one input (issue 12; rustls keeps the same kind of budget)."""
 
@@ -26,7 +26,7 @@ class Budget:
     max_steps: int = 512  # candidate issuers considered, over the whole search
 
 
-@dataclass(frozen=True)
+@record
 class Path:
     """A candidate path: ``certs[i]`` was (or was claimed to be) signed by ``certs[i + 1]``."""
 
@@ -39,7 +39,7 @@ class Path:
         return all(link is True for link in self.links)
 
 
-@dataclass(frozen=True)
+@record
 class Built:
     path: Path  # the first valid path, or the most useful failure
     valid: bool  # every path rule passed on it
@@ -56,7 +56,7 @@ class BudgetExceededError(Exception):
     """Raised inside the search when a bound is reached; the search then reports what it had."""
 
 
-@dataclass
+@record(frozen=False)
 class _Search:
     pool: tuple[Certificate, ...]
     anchors: tuple[Certificate, ...]
@@ -142,7 +142,7 @@ async def build(
     *,
     verify_link: VerifyLink,
     count_failures: CountFailures,
-    budget: Budget = Budget(),
+    budget: Budget = Budget(),  # noqa: B008 - Budget is frozen, so a shared default is safe.
     signatures: dict[tuple[bytes, bytes], Verified] | None = None,
 ) -> Built:
     """Search for a path from ``leaf`` to one of ``anchors`` through ``pool``.

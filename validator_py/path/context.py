@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ..inputs import opening
 from ..model import Certificate
 from ..policy import Policy
+from ..record import record
 from .building import Built, Path
 
 # The checks the guide and the partner page teach, named in messages so a user can confirm a finding.
@@ -22,7 +22,7 @@ VERIFY = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class PathContext:
     """The built path and its inputs. ``cert`` and ``policy`` make it a context for the profile checks."""
 
