@@ -35,7 +35,14 @@ READY_OBSERVER = """
     constructor(...args) {
       super(...args);
       // The portal's worker only: the theme starts its own search worker too.
-      if (args[1] && args[1].name === "nuvy-validator") window.__nuvyWorker = this;
+      if (args[1] && args[1].name === "nuvy-validator") {
+        window.__nuvyWorker = this;
+        // The worker's own time in the validator's start-up, sent with "ready" (worker.js). Registered
+        // here, before the page's listener, so it is set by the time the page shows "ready".
+        this.addEventListener("message", (event) => {
+          if (event.data && event.data.type === "ready") window.__nuvyValidatorMs = event.data.validator_ms;
+        });
+      }
     }
   };
   const mark = () => {
@@ -127,6 +134,9 @@ class RunResult:
     fetches: list[Fetch] = field(default_factory=list)
     # When the last byte of the runtime's files (RUNTIME_FILES) arrived, in the page's clock; None if none.
     runtime_files_ms: float | None = None
+    # The worker's time in importValidator, browser.warmup and warmUp (worker.js's validator_ms): what the
+    # floor page stubs out, measured inside the visit. None for pages whose worker does not send it.
+    validator_ms: float | None = None
 
 
 # The files a Pyodide page needs before Python can start: the wasm, Pyodide's scripts, the stdlib zip or
@@ -267,8 +277,10 @@ def run_once(
         page.on("pageerror", lambda error: errors.append(str(error)))
         ready_ms = _wait_ready(page, url, errors)
         first = page.evaluate(VALIDATE_ALL, [texts[:1], False])
+        validator_ms = page.evaluate("window.__nuvyValidatorMs ?? null")
         result = RunResult(ready_ms, float(first["times"][0]), str(first["verdicts"][0]),
-                           runtime_files_ms=_runtime_files_done(page, runtime_files))
+                           runtime_files_ms=_runtime_files_done(page, runtime_files),
+                           validator_ms=None if validator_ms is None else float(validator_ms))
         if await_snapshot:
             _wait_snapshot(page, url)
         if steady:

@@ -1,10 +1,11 @@
 """``@record``: the validator's value classes, made without dataclasses' start-up cost.
 
 ``dataclasses`` writes each class's ``__init__``, ``__eq__``, ``__hash__`` and ``__repr__`` as source text
-and compiles it when the class is made. In the browser that is most of the validator's import: its 29
-classes took 76-175 ms of a 164-305 ms import under Node (operators/benchmarks.md, issue 16), on every
-cold start. Here the methods are written once, shared by every class, and read the class's field list,
-so making a class costs a loop over its annotations.
+and compiles it when the class is made. In the browser that was half of the validator's import on every
+cold start: the 29 classes took 76-175 ms of a 164-305 ms import under Node, and the import took 205 ms
+(median) in Chromium with them and 106 ms as records (operators/benchmarks.md, issue 16). Here the
+methods are written once, shared by every class, and read the class's field list, so making a class costs
+a loop over its annotations.
 
 What a record is, as with ``@dataclass(frozen=True)``: fields are the class's own annotations, in order;
 ``__init__`` takes them positionally or by name, with the defaults given in the class body or by

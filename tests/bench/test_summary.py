@@ -133,6 +133,8 @@ def test_floor_is_the_runtime_alone_against_the_stock_page() -> None:
         "validator_warm_ms_above_floor": 50.0,
         "validator_cold_share_above_floor": 0.25,
         "validator_warm_share_above_floor": 0.1111,
+        "validator_cold_ms_in_worker": None,  # these pages' workers sent no timing
+        "validator_cold_work_share_of_floor": None,
     }
     assert run.floor_lines(summary["floor"]) == [
         "floor cold_ready_ratio: 0.2",
@@ -417,3 +419,42 @@ def test_cold_figures_say_what_was_left_after_the_runtime_files_arrived() -> Non
     without = run.cold_figures([run.measure.RunResult(300.0, 9.0, "pass")])
     assert without["runtime_files_done_ms"] is None
     assert without["ready_after_runtime_files_ms"] is None
+
+
+def test_the_validators_own_start_up_is_timed_in_its_worker_and_weighed_against_the_floor() -> None:
+    """worker.js's validator_ms, median over the cold visits that sent it, as a fraction of the floor."""
+    cold = [run.measure.RunResult(1000.0, 10.0, "pass", validator_ms=ms) for ms in (90.0, 130.0, None, 110.0)]
+    sizes = run.BrotliSizes(Path("/nonexistent"))
+    figures = run.page_figures("/validator/", cold, cold, sizes, ready_only=True)
+    assert figures["cold_validator_ms"] == 110.0
+    assert figures["runs"]["cold_validator_ms"] == [90.0, 130.0, None, 110.0]
+    assert run.cold_figures(cold[:2])["cold_validator_ms"] == 110.0
+    assert run.cold_figures([run.measure.RunResult(1000.0, 10.0, "pass")])["cold_validator_ms"] is None
+
+    pages = {**PAGES, "validator": {**PAGES["validator"], "cold_validator_ms": 100.0},
+             "floor": _floor_page(800, 450)}
+    summary = run.summarize(pages, guide_wasm=0)
+    assert summary["validator_cold_work_share_of_floor"] == 0.125
+    assert summary["floor"]["validator_cold_ms_in_worker"] == 100.0
+    assert ("the validator's own start-up, timed inside its worker (import and warm-up, cold): 100 ms, "
+            "12% of the floor's cold ready") in run.floor_lines(summary["floor"])
+    assert "validator_cold_work_share_of_floor: 0.125 (target <= 0.1: NOT met)" in run.target_lines(summary)
+    at_target = {**pages, "validator": {**pages["validator"], "cold_validator_ms": 80.0}}
+    assert "validator_cold_work_share_of_floor: 0.1 (target <= 0.1: met)" in run.target_lines(
+        run.summarize(at_target, guide_wasm=0)
+    )
+
+
+def test_a_profile_weighs_the_worker_timing_against_its_own_floor() -> None:
+    profiles = _profiles()
+    profiles["office"]["pages"]["validator"]["cold_validator_ms"] = 150.0
+    run.summarize(PAGES, guide_wasm=0, profiles=profiles)
+    office, mobile = profiles["office"]["summary"], profiles["mobile"]["summary"]
+    assert office["validator_cold_work_share_of_floor"] == 0.0938  # 150 ms of the office floor's 1600
+    assert mobile.get("validator_cold_work_share_of_floor") is None
+
+
+def test_the_ready_observer_keeps_the_workers_timing() -> None:
+    observer = run.measure.READY_OBSERVER
+    assert 'event.data.type === "ready"' in observer
+    assert "window.__nuvyValidatorMs = event.data.validator_ms" in observer

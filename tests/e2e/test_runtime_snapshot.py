@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib.util
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -213,3 +216,32 @@ def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
     # A new, well-formed snapshot replaces the damaged one once the worker is idle.
     _wait_well_formed(page)
     page.close()
+
+
+def _bench_ready_observer() -> str:
+    # bench/ is a script directory, and `bench` here is tests/bench: load the bench's module by its path.
+    path = Path(__file__).resolve().parents[2] / "bench" / "measure.py"
+    spec = importlib.util.spec_from_file_location("nuvy_bench_measure", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # registered first: its dataclasses look their module up
+    spec.loader.exec_module(module)
+    observer: str = module.READY_OBSERVER
+    return observer
+
+
+def test_ready_says_how_long_the_validators_own_start_up_took(browser: Browser, base_url: str) -> None:
+    """worker.js sends validator_ms with "ready": its time in importing the validator and the warm-up check,
+    which `nox -s bench` weighs against the floor. The bench's own observer must see it."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(_bench_ready_observer())
+        page.goto(base_url + "validator/")
+        page.wait_for_selector(".nuvy-status--ready", timeout=READY_TIMEOUT_MS)
+        validator_ms, ready_at = page.evaluate("[window.__nuvyValidatorMs, window.__nuvyReadyAt]")
+        assert isinstance(validator_ms, int), validator_ms
+        assert 0 < validator_ms < ready_at
+    finally:
+        context.close()
