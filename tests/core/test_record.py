@@ -109,6 +109,14 @@ def test_a_frozen_record_refuses_assignment_and_deletion() -> None:
     assert one.name == "a"
 
 
+def test_frozen_is_the_default_and_can_be_asked_for_by_name() -> None:
+    body = {"__annotations__": {"x": "int"}}
+    for made in (record(type("P", (), dict(body))), record(frozen=True)(type("P", (), dict(body)))):
+        with pytest.raises(FrozenInstanceError, match=r"^cannot change field 'x': P is frozen$"):
+            made(1).x = 2
+        assert hash(made(1)) == hash((1,))
+
+
 def test_a_mutable_record_can_change() -> None:
     made, _ = _pair(frozen=False)
     one = made("a")
