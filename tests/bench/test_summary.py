@@ -7,36 +7,16 @@ from the figures it measured, so a wrong ratio cannot reach results.json or oper
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench import BENCH, load_bench_module
 
-
-def _load_run() -> ModuleType:
-    # bench/ is a script directory: run.py imports its siblings as top-level modules.
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("nuvy_bench_run", BENCH / "run.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        # Registered before it runs: dataclasses look their module up while the class is being made.
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(BENCH))
-
-
-run = _load_run()
+run = load_bench_module("run")
 
 
 def _page(

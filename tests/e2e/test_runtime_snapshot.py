@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +21,7 @@ from cryptography.x509.oid import NameOID
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from scripts.serve import SiteServer
+from tests.bench import load_bench_module
 
 pytestmark = pytest.mark.e2e
 
@@ -218,26 +216,13 @@ def test_damaged_snapshot_falls_back_to_a_normal_start_and_is_replaced(
     page.close()
 
 
-def _bench_ready_observer() -> str:
-    # bench/ is a script directory, and `bench` here is tests/bench: load the bench's module by its path.
-    path = Path(__file__).resolve().parents[2] / "bench" / "measure.py"
-    spec = importlib.util.spec_from_file_location("nuvy_bench_measure", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # registered first: its dataclasses look their module up
-    spec.loader.exec_module(module)
-    observer: str = module.READY_OBSERVER
-    return observer
-
-
 def test_ready_says_how_long_the_validators_own_start_up_took(browser: Browser, base_url: str) -> None:
     """worker.js sends validator_ms with "ready": its time in importing the validator and the warm-up check,
     which `nox -s bench` weighs against the floor. The bench's own observer must see it."""
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.add_init_script(_bench_ready_observer())
+        page.add_init_script(load_bench_module("measure").READY_OBSERVER)
         page.goto(base_url + "validator/")
         page.wait_for_selector(".nuvy-status--ready", timeout=READY_TIMEOUT_MS)
         validator_ms, ready_at = page.evaluate("[window.__nuvyValidatorMs, window.__nuvyReadyAt]")
