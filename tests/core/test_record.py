@@ -10,16 +10,20 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import validator_py
+from validator_py import record as record_module
 from validator_py.record import FrozenInstanceError, field, record
 
 
-def _pair(frozen: bool = True) -> tuple[type[Any], type[Any]]:
-    """The same class body as a record and as a dataclass."""
+def _pair(
+    frozen: bool = True, tags: Callable[[], list[str]] = list, **extra: Any
+) -> tuple[type[Any], type[Any]]:
+    """The same class body as a record and as a dataclass; ``tags`` makes that field's default."""
 
     def body() -> dict[str, Any]:
         return {
@@ -27,10 +31,11 @@ def _pair(frozen: bool = True) -> tuple[type[Any], type[Any]]:
             "__module__": __name__,
             "__qualname__": "Thing",
             "size": 3,
+            **extra,
         }
 
-    made = type("Thing", (), {**body(), "tags": field(default_factory=list)})
-    oracle = type("Thing", (), {**body(), "tags": dataclasses.field(default_factory=list)})
+    made = type("Thing", (), {**body(), "tags": field(default_factory=tags)})
+    oracle = type("Thing", (), {**body(), "tags": dataclasses.field(default_factory=tags)})
     made = record(made) if frozen else record(frozen=False)(made)
     return made, dataclasses.dataclass(frozen=frozen)(oracle)
 
@@ -38,8 +43,17 @@ def _pair(frozen: bool = True) -> tuple[type[Any], type[Any]]:
 @pytest.mark.parametrize("frozen", [True, False])
 @pytest.mark.parametrize(
     ("args", "kwargs"),
-    [(("a",), {}), (("a", 5), {}), (("a", 5, ["x"]), {}), ((), {"name": "a", "tags": ["y"]}),
-     (("a",), {"tags": [], "size": 0})],
+    [
+        (("a",), {}),
+        (("a", 5), {}),
+        (("a", 5, ["x"]), {}),
+        ((), {"name": "a", "tags": ["y"]}),
+        (("a",), {"tags": [], "size": 0}),
+        ((), {"name": "a", "size": 5, "tags": ["x"]}),
+        ((), {"tags": ["x"], "name": "a", "size": 5}),
+        ((), {"name": "a"}),
+        (("a", 5), {"tags": ["x"]}),
+    ],
 )
 def test_construction_equality_and_repr_match_dataclasses(
     frozen: bool, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -47,6 +61,7 @@ def test_construction_equality_and_repr_match_dataclasses(
     made, oracle = _pair(frozen)
     one, other = made(*args, **kwargs), oracle(*args, **kwargs)
     assert vars(one) == vars(other)
+    assert list(vars(one)) == list(vars(other)) == ["name", "size", "tags"]  # set in the class's order
     assert repr(one) == repr(other)
     assert (one == made(*args, **kwargs)) is (other == oracle(*args, **kwargs)) is True
     assert (one == made("b", 9)) is (other == oracle("b", 9)) is False
@@ -132,8 +147,13 @@ def test_post_init_runs_once_every_field_is_set() -> None:
     def post_init(self: Any) -> None:
         seen.append((self.name, self.size))
 
-    made = record(type("Checked", (), {"__annotations__": {"name": "str", "size": "int"},
-                                       "size": 1, "__post_init__": post_init}))
+    made = record(
+        type(
+            "Checked",
+            (),
+            {"__annotations__": {"name": "str", "size": "int"}, "size": 1, "__post_init__": post_init},
+        )
+    )
     made("a")
     made(size=2, name="b")
     assert seen == [("a", 1), ("b", 2)]
@@ -147,6 +167,21 @@ def test_post_init_runs_once_every_field_is_set() -> None:
         ((), {"size": 1}, "Thing() missing required argument 'name'"),
         (("a",), {"colour": "red"}, "Thing() got an unexpected keyword argument 'colour'"),
         (("a", 1, []), {"size": 2}, "Thing() got multiple values for argument 'size'"),
+        # Each of the short ways into __init__ must hand a wrong call on, to be refused as before:
+        # as many names as fields, but one the class lacks,
+        (
+            (),
+            {"name": "a", "size": 1, "colour": "red"},
+            "Thing() got an unexpected keyword argument 'colour'",
+        ),
+        # every field without a default named, and one the class lacks,
+        ((), {"name": "a", "colour": "red"}, "Thing() got an unexpected keyword argument 'colour'"),
+        # one the class lacks but a field missing, which is said first,
+        ((), {"size": 1, "colour": "red"}, "Thing() missing required argument 'name'"),
+        # every field by position and a name the class lacks,
+        (("a", 1, []), {"colour": "red"}, "Thing() got an unexpected keyword argument 'colour'"),
+        # every field by name in order, and one by position too.
+        (("a",), {"name": "a", "size": 1, "tags": []}, "Thing() got multiple values for argument 'name'"),
     ],
 )
 def test_a_wrong_call_is_refused_with_its_reason(
@@ -183,6 +218,104 @@ def test_a_class_without_fields_is_a_record_with_none() -> None:
     assert empty() == empty()
     assert repr(empty()) == "Empty()"
     assert hash(empty()) == hash(())
+    with pytest.raises(TypeError) as error:
+        empty(1)
+    assert str(error.value) == "Empty() takes 0 arguments but 1 were given"
+    with pytest.raises(TypeError) as error:
+        empty(x=1)
+    assert str(error.value) == "Empty() got an unexpected keyword argument 'x'"
+
+
+# Calls of every kind that __init__ tells apart, with the slower steps of record.py each is to take: none
+# where every field is named in the class's order or given by position (how the validator makes most of
+# its records), the by-name step where only names are given, in another order or leaving some out, and
+# the field-by-field step for the rest.
+_CALLS = [
+    ((), {"name": "a", "size": 5, "tags": ["x"]}, []),
+    (("a", 5, ["x"]), {}, []),
+    ((), {"tags": ["x"], "name": "a", "size": 5}, ["_init_by_name"]),
+    ((), {"name": "a"}, ["_init_by_name"]),
+    ((), {"size": 5, "name": "a"}, ["_init_by_name"]),
+    (("a",), {}, ["_init_each"]),
+    (("a", 5), {"tags": ["x"]}, ["_init_each"]),
+]
+_CALL_ARGUMENTS = [(args, kwargs) for args, kwargs, _ in _CALLS]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "steps"), _CALLS)
+def test_each_kind_of_call_takes_its_own_way_and_makes_what_a_dataclass_makes(
+    monkeypatch: pytest.MonkeyPatch, args: tuple[Any, ...], kwargs: dict[str, Any], steps: list[str]
+) -> None:
+    """The short ways are what keep records nearly as quick to make as dataclasses (issue 16)."""
+    taken: list[str] = []
+
+    def spy(name: str) -> Callable[..., None]:
+        step = getattr(record_module, name)
+
+        def spying(*step_args: Any) -> None:
+            taken.append(name)
+            step(*step_args)
+
+        return spying
+
+    for name in ("_init_by_name", "_init_each"):
+        monkeypatch.setattr(record_module, name, spy(name))
+    made, oracle = _pair()
+    one = made(*args, **kwargs)
+    assert taken == steps
+    assert list(vars(one).items()) == list(vars(oracle(*args, **kwargs)).items())
+
+
+@pytest.mark.parametrize(("args", "kwargs"), _CALL_ARGUMENTS)
+def test_post_init_runs_once_whichever_way_a_record_is_made(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def post_init(self: Any) -> None:
+        seen.append(dict(vars(self)))
+
+    for made in _pair(__post_init__=post_init):
+        seen.clear()
+        one = made(*args, **kwargs)
+        assert seen == [vars(one)]  # once, every field set
+
+
+@pytest.mark.parametrize(("args", "kwargs"), _CALL_ARGUMENTS)
+def test_a_factory_makes_a_new_default_for_each_record_that_leaves_its_field_out(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    made_by_factory: list[list[str]] = []
+
+    def tags() -> list[str]:
+        made_by_factory.append([])
+        return made_by_factory[-1]
+
+    made, _ = _pair(tags=tags)
+    first, second = made(*args, **kwargs), made(*args, **kwargs)
+    if len(args) == 3 or "tags" in kwargs:
+        assert made_by_factory == []
+        assert first.tags == second.tags == ["x"]
+    else:
+        assert len(made_by_factory) == 2
+        assert first.tags is made_by_factory[0]
+        assert second.tags is made_by_factory[1]
+
+
+def test_post_init_is_what_the_class_had_when_made_not_looked_up_for_each_record() -> None:
+    """As with dataclasses, which decide it when they write ``__init__``."""
+    seen: list[object] = []
+
+    def post_init(self: Any) -> None:
+        seen.append(self)
+
+    for made in _pair():
+        made.__post_init__ = post_init
+        made("a")
+        made(name="a", size=1, tags=[])
+        made("a", 1, [])
+        made(name="a")
+    assert seen == []
 
 
 def test_every_value_class_of_the_validator_is_a_record() -> None:
@@ -195,7 +328,7 @@ def test_every_value_class_of_the_validator_is_a_record() -> None:
         for value in vars(module).values():
             if isinstance(value, type) and value.__module__ == module.__name__:
                 assert not dataclasses.is_dataclass(value), value
-                if "__record_fields__" in vars(value):
+                if "__record_plan__" in vars(value):
                     records.append(value)
-                    assert [name for name, _ in value.__record_fields__] == list(value.__annotations__)
+                    assert list(value.__record_plan__.names) == list(value.__annotations__)
     assert len(records) >= 29
