@@ -22,6 +22,9 @@ _BASIC_CONSTRAINTS, _KEY_USAGE = "2.5.29.19", "2.5.29.15"
 _MAX_SERIAL_OCTETS = 20
 # The hashes a web PKI verifier (pyca/cryptography, rustls, Go) accepts in a certificate signature.
 _PATH_HASHES = frozenset({"sha256", "sha384", "sha512"})
+# The same hashes as the message names them, "SHA-256, -384 or -512", so it cannot fall behind the set.
+_PATH_HASH_SIZES = [f"-{bits}" for bits in sorted(int(name.removeprefix("sha")) for name in _PATH_HASHES)]
+_PATH_HASHES_TEXT = "SHA" + ", ".join(_PATH_HASH_SIZES[:-1]) + " or " + _PATH_HASH_SIZES[-1]
 _MIN_PATH_RSA_BITS = 2048
 _HASH_BYTES = {"sha256": 32, "sha384": 48, "sha512": 64}
 # Extensions the validator processes when critical (RFC 5280 §4.2); AKI, SKI and AIA must never be
@@ -527,7 +530,7 @@ def _algorithms(context: PathContext) -> Outcome:
     if findings:
         return F, sentence(findings) + (
             ". Servers refuse keys and signatures outside the web PKI's list (RSA of 2048 bits or more, "
-            f"ECDSA on {SUPPORTED_CURVES_TEXT}, signed with SHA-256, -384 or -512); ask for a re-issue that "
+            f"ECDSA on {SUPPORTED_CURVES_TEXT}, signed with {_PATH_HASHES_TEXT}); ask for a re-issue that "
             "uses them."
         )
     return P, "Every key and signature on the path uses an accepted algorithm."
