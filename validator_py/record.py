@@ -59,13 +59,12 @@ _Field = tuple[str, object, Callable[[], object] | None]
 class _Plan:
     """What the shared methods need of a record class, worked out once, when the class is made."""
 
-    __slots__ = ("count", "defaults", "factories", "fields", "name_set", "names", "post_init", "required")
+    __slots__ = ("defaults", "factories", "fields", "name_set", "names", "post_init", "required")
 
     def __init__(self, cls: type) -> None:
         self.fields = _fields(cls)
         self.names = tuple(name for name, _, _ in self.fields)
         self.name_set = frozenset(self.names)
-        self.count = len(self.names)
         self.required = frozenset(name for name, default, _ in self.fields if default is _NO_DEFAULT)
         # Every field in order, so that a record filled from it then from its call keeps that order; the
         # value is the plain default, or a stand-in that the call or a factory always replaces.
@@ -102,7 +101,7 @@ def _init(self: Any, *args: object, **kwargs: object) -> None:
     # the class's order, as a dataclass writes them, so that vars() lists them in that order.
     if not args and tuple(kwargs) == plan.names:
         self.__dict__.update(kwargs)
-    elif not kwargs and len(args) == plan.count:
+    elif not kwargs and len(args) == len(plan.names):
         # Equal lengths; and any keyword, even strict=False, makes zip() slower by a third here.
         self.__dict__.update(zip(plan.names, args))  # noqa: B905
     elif not args and plan.required <= kwargs.keys() <= plan.name_set:
@@ -127,8 +126,8 @@ def _init_by_name(self: Any, plan: _Plan, kwargs: dict[str, object]) -> None:
 def _init_each(self: Any, plan: _Plan, args: tuple[object, ...], kwargs: dict[str, object]) -> None:
     """Any other call, field by field: defaults and factories fill what it leaves out; errors say why."""
     cls = type(self)
-    if len(args) > plan.count:
-        raise TypeError(f"{cls.__name__}() takes {plan.count} arguments but {len(args)} were given")
+    if len(args) > len(plan.names):
+        raise TypeError(f"{cls.__name__}() takes {len(plan.names)} arguments but {len(args)} were given")
     values = self.__dict__
     for name, value in zip(plan.names, args, strict=False):
         if name in kwargs:
