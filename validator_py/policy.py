@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .record import record
+
+
+def one_of(words: Sequence[str]) -> str:
+    """``words`` as a message offers alternatives: "a", "a or b", "a, b or c"."""
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
+
 
 # The curves WebCrypto and pyca/cryptography both verify; anything else cannot be checked everywhere.
 SUPPORTED_CURVES = frozenset({"P-256", "P-384", "P-521"})
 # The same curves as messages name them, "P-256, P-384 or P-521", so no message can fall behind the set.
-SUPPORTED_CURVES_TEXT = ", ".join(sorted(SUPPORTED_CURVES)[:-1]) + " or " + max(SUPPORTED_CURVES)
+SUPPORTED_CURVES_TEXT = one_of(sorted(SUPPORTED_CURVES))
 
 
 @record

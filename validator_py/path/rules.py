@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..extensions import KNOWN_EXTENSIONS
 from ..model import Certificate, purposes_text
-from ..policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT
+from ..policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT, one_of
 from ..runner import NA, Check, F, Outcome, P, W, day, unverified_reason
 from . import name_constraints as nc
 from .context import PathContext, sentence
@@ -23,8 +23,7 @@ _MAX_SERIAL_OCTETS = 20
 # The hashes a web PKI verifier (pyca/cryptography, rustls, Go) accepts in a certificate signature.
 _PATH_HASHES = frozenset({"sha256", "sha384", "sha512"})
 # The same hashes as the message names them, "SHA-256, -384 or -512", so it cannot fall behind the set.
-_PATH_HASH_SIZES = [f"-{bits}" for bits in sorted(int(name.removeprefix("sha")) for name in _PATH_HASHES)]
-_PATH_HASHES_TEXT = "SHA" + ", ".join(_PATH_HASH_SIZES[:-1]) + " or " + _PATH_HASH_SIZES[-1]
+_PATH_HASHES_TEXT = "SHA" + one_of([f"-{bits}" for bits in sorted(int(h[3:]) for h in _PATH_HASHES)])
 _MIN_PATH_RSA_BITS = 2048
 _HASH_BYTES = {"sha256": 32, "sha384": 48, "sha512": 64}
 # Extensions the validator processes when critical (RFC 5280 §4.2); AKI, SKI and AIA must never be
