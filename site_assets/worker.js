@@ -384,8 +384,7 @@ async function init(config) {
     );
     runtime.environmentsJson = config.environments_json;
     progress("ready", 100);
-    const validatorMs = runtime.validatorMs === undefined ? null : Math.round(runtime.validatorMs);
-    self.postMessage({ type: "ready", start: runtime.start, validator_ms: validatorMs });
+    self.postMessage({ type: "ready", start: runtime.start, validator_ms: Math.round(runtime.validatorMs) });
   } catch (error) {
     const stage = error instanceof StartupError ? error.stage : "runtime";
     const text = error instanceof StartupError ? error.message : `The validator could not start (${error}).`;
