@@ -60,7 +60,8 @@ def _environment(context: EnvironmentContext) -> Outcome:
     configured = ", ".join(env.label for env in context.environments)
     return F, (
         f"None of the configured CAs ({configured}) issued this certificate. It is from another CA; "
-        "a server trusting Nuvy's CA will answer ClientCertUntrusted (guide step 11)."
+        "a server trusting Nuvy's CA refuses it in the TLS handshake, and an AWS load balancer logs "
+        "ClientCertUntrusted (guide step 11)."
     )
 
 

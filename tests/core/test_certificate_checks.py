@@ -158,8 +158,8 @@ def test_unknown_environment_is_refused(pki: NuvyPKI) -> None:
 
 
 _EKU_FAIL = (
-    "but not clientAuth, so servers will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it "
-    "with clientAuth (guide step 5)."
+    "but not clientAuth, so servers will refuse it for mTLS (an AWS load balancer logs "
+    "ClientCertPurposeInvalid). Ask Nuvy to re-issue it with clientAuth (guide step 5)."
 )
 
 
@@ -193,8 +193,8 @@ _EKU_FAIL = (
             (),
             F,
             "Extended Key Usage lists no purpose at all (RFC 5280 section 4.2.1.12 requires one), so servers "
-            "will refuse it for mTLS (ClientCertUntrusted). Ask Nuvy to re-issue it with clientAuth (guide "
-            "step 5).",
+            "will refuse it for mTLS (an AWS load balancer logs ClientCertPurposeInvalid). Ask Nuvy to "
+            "re-issue it with clientAuth (guide step 5).",
         ),
     ],
     ids=["client-auth", "absent", "server-and-email", "other-and-unknown", "empty"],

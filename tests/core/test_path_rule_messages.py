@@ -47,7 +47,7 @@ def partner() -> tuple[mk.Issued, mk.Issued]:
             {"eku": (mk.SERVER_AUTH,)},
             F,
             "The leaf certificate (client-name)'s Extended Key Usage does not include clientAuth, so a "
-            "server refuses it for a TLS client (ClientCertUntrusted).",
+            "server refuses it for a TLS client (an AWS load balancer logs ClientCertPurposeInvalid).",
         ),
     ],
     ids=["client", "ca-true", "key-cert-sign", "server-auth-only"],

@@ -164,7 +164,8 @@ def test_each_scheme_refuses_a_forged_certificate(scheme: str, forge: object) ->
     assert environment.status is F
     assert environment.message == (
         "None of the configured CAs (the QA CA (qa)) issued this certificate. It is from another CA; "
-        "a server trusting Nuvy's CA will answer ClientCertUntrusted (guide step 11)."
+        "a server trusting Nuvy's CA refuses it in the TLS handshake, and an AWS load balancer logs "
+        "ClientCertUntrusted (guide step 11)."
     )
 
 

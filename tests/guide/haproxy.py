@@ -1,9 +1,10 @@
 """HAProxy from Debian, the test server that behaves like the API's load balancer.
 
-Nuvy's troubleshooting code `ClientCertUntrusted` is what AWS's mTLS front ends (ALB, CloudFront) log in
-verify mode: they refuse, in the TLS handshake, a client that sends no certificate or one that does not
-chain to the trust store. HAProxy's `verify required` does the same. Like the real front end it speaks
-TLS 1.2 and 1.3, offers h2 and http/1.1 through ALPN, sends its certificate with the issuing CA of the
+Nuvy's troubleshooting code `ClientCertUntrusted` is the reason an AWS Application Load Balancer in mTLS
+verify mode logs for a client certificate that does not chain to its trust store (its connection log has
+others: ClientCertExpired, ClientCertCrlHit, ...). It refuses such a client, or one that sends no
+certificate, in the TLS handshake. HAProxy's `verify required` does the same. Like the real front end it
+speaks TLS 1.2 and 1.3, offers h2 and http/1.1 through ALPN, sends its certificate with the issuing CA of the
 public test chain, and answers 404 to every request that gets through, as the API does on /test.
 Like an ALB listener with its default "advertise CA names: off", it does not list the accepted CAs in its
 certificate request (`ca-verify-file` + `no-ca-names`): clients then send their certificate whatever its

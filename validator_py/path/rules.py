@@ -553,7 +553,7 @@ def _leaf_purpose(context: PathContext) -> Outcome:
     if leaf.eku is not None and "client_auth" not in leaf.eku:
         return F, (
             f"{name}'s Extended Key Usage does not include clientAuth, so a server refuses it for a "
-            "TLS client (ClientCertUntrusted)."
+            "TLS client (an AWS load balancer logs ClientCertPurposeInvalid)."
         )
     return P, "The leaf may authenticate a TLS client."
 
