@@ -117,9 +117,13 @@ def signature_hash(algorithm: SignatureAlgorithm, policy: Policy, fix: str) -> O
     )
 
 
-# The reason codes are those of an AWS load balancer's connection log, which Nuvy's support may quote:
+# An AWS load balancer's connection log, which Nuvy's support may quote, gives each refusal a reason code:
 # ClientCertPurposeInvalid ("Client certificate purpose is invalid") for a certificate whose purposes
 # leave out the one asked for; ClientCertUntrusted is for one that does not chain to the trust store.
+# The path rules name it too, so it is written once.
+PURPOSE_REFUSED_LOG = "an AWS load balancer logs ClientCertPurposeInvalid"
+
+
 def _eku(context: HasCertificate) -> Outcome:
     eku = context.cert.eku
     if eku is None:
@@ -132,13 +136,12 @@ def _eku(context: HasCertificate) -> Outcome:
     if not eku:
         return F, (
             "Extended Key Usage lists no purpose at all (RFC 5280 section 4.2.1.12 requires one), so "
-            "servers will refuse it for mTLS (an AWS load balancer logs ClientCertPurposeInvalid). Ask Nuvy "
-            "to re-issue it with clientAuth (guide step 5)."
+            f"servers will refuse it for mTLS ({PURPOSE_REFUSED_LOG}). Ask Nuvy to re-issue it with "
+            "clientAuth (guide step 5)."
         )
     return F, (
         f"Extended Key Usage lists {purposes_text(eku)} but not clientAuth, so servers will refuse it for "
-        "mTLS (an AWS load balancer logs ClientCertPurposeInvalid). Ask Nuvy to re-issue it with clientAuth "
-        "(guide step 5)."
+        f"mTLS ({PURPOSE_REFUSED_LOG}). Ask Nuvy to re-issue it with clientAuth (guide step 5)."
     )
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from ..extensions import KNOWN_EXTENSIONS
 from ..model import Certificate, purposes_text
 from ..policy import SUPPORTED_CURVES, SUPPORTED_CURVES_TEXT, one_of
+from ..profile import PURPOSE_REFUSED_LOG
 from ..runner import NA, Check, F, Outcome, P, W, day, unverified_reason
 from . import name_constraints as nc
 from .context import PathContext, sentence
@@ -553,7 +554,7 @@ def _leaf_purpose(context: PathContext) -> Outcome:
     if leaf.eku is not None and "client_auth" not in leaf.eku:
         return F, (
             f"{name}'s Extended Key Usage does not include clientAuth, so a server refuses it for a "
-            "TLS client (an AWS load balancer logs ClientCertPurposeInvalid)."
+            f"TLS client ({PURPOSE_REFUSED_LOG})."
         )
     return P, "The leaf may authenticate a TLS client."
 
