@@ -68,7 +68,7 @@ SHIPPED_MOBILE_SLOWDOWN = 1.10
 # Pages measured cold under every network profile; the guide path's variants (trees.Trees.guide_paths).
 # With --before, the earlier build is measured under each profile too: a change in bytes (the bundle) shows
 # on the emulated network, where localhost cannot weigh it.
-PROFILE_PAGES = ("validator", "floor", "stock", "purejs", "shipped", "warmup", "before")
+PROFILE_PAGES = ("validator", "floor", "stock", "purejs", "shipped", "before")
 
 
 NOTES = (
@@ -295,17 +295,12 @@ def profile_summary(profile: dict[str, Any]) -> dict[str, Any]:
         floor_ms = pages["floor"]["cold_ready_ms"]
         summary["validator_cold_share_above_floor"] = _share(ours["cold_ready_ms"], floor_ms)
         summary["validator_cold_work_share_of_floor"] = _work_share(ours, pages["floor"])
-    for variant in ("shipped", "warmup"):
-        if variant in pages:
-            variant_ms = pages[variant]["cold_ready_ms"]
-            summary[f"{variant}_cold_vs_validator"] = _ratio(variant_ms, ours["cold_ready_ms"])
+    if "shipped" in pages:
+        shipped_ms = pages["shipped"]["cold_ready_ms"]
+        summary["shipped_cold_vs_validator"] = _ratio(shipped_ms, ours["cold_ready_ms"])
     if "before" in pages:
         before_ms = pages["before"]["cold_ready_ms"]
         summary["cold_ready_after_vs_before"] = _ratio(ours["cold_ready_ms"], before_ms)
-    if "warmup" in pages and "floor" in pages:
-        summary["warmup_cold_share_above_floor"] = _share(
-            pages["warmup"]["cold_ready_ms"], pages["floor"]["cold_ready_ms"]
-        )
     if {"validator", "stock"} <= set(guide):
         summary["guide_path_vs_stock"] = _ratio(guide["validator"]["ready_ms"], guide["stock"]["ready_ms"])
         summary["guide_path_vs_direct"] = _ratio(guide["validator"]["ready_ms"], ours["cold_ready_ms"])
@@ -368,18 +363,17 @@ def _floor(pages: dict[str, dict[str, Any]]) -> dict[str, float | None]:
         "validator_cold_ms_in_worker": ours.get("cold_validator_ms"),
         "validator_cold_work_share_of_floor": _work_share(ours, floor),
     }
-    for name in ("warmup", "before"):
-        if name in pages and "warm_ready_ms" in pages[name]:
-            for when in ("cold", "warm"):
-                key = f"{when}_ready_ms"
-                figures[f"{name}_{when}_share_above_floor"] = _share(pages[name][key], floor[key])
+    if "before" in pages and "warm_ready_ms" in pages["before"]:
+        for when in ("cold", "warm"):
+            key = f"{when}_ready_ms"
+            figures[f"before_{when}_share_above_floor"] = _share(pages["before"][key], floor[key])
     return figures
 
 
 def floor_lines(floor: dict[str, float | None]) -> list[str]:
     """What the validator adds to the floor (the runtime alone), cold and warm, as a share of the floor."""
     lines = [f"floor {key}: {floor[key]}" for key in ("cold_ready_ratio", "warm_ready_ratio")]
-    for name in ("validator", "warmup", "before"):
+    for name in ("validator", "before"):
         cold, warm = floor.get(f"{name}_cold_share_above_floor"), floor.get(f"{name}_warm_share_above_floor")
         if cold is not None:
             lines.append(f"{name} above the floor: {_percent(cold)} cold, {_percent(warm)} warm")
@@ -509,7 +503,6 @@ PAGE_TITLES = {
     "stock": "(a) stock Pyodide + micropip", "purejs": "(b) pure JS (@peculiar/x509)",
     "floor": "floor: the validator page's worker without the validator",
     "shipped": "variant: snapshot made at build time, shipped (bench only)",
-    "warmup": "variant: Python-only warm-up before the snapshot (bench only)",
 }
 GUIDE_TITLES = {
     "validator": "the site as built (with the prefetch hint)", "nohint": "the site without the hint",

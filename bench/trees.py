@@ -160,11 +160,16 @@ def _worker_path(root: Path) -> Path:
     return found[0]
 
 
-# The floor worker's stand-ins: a validator that was never imported, whose every answer says so, and no
-# warm-up check. Each body replaces that of the top-level function of that signature in the site's worker.js.
+# The floor worker's stand-ins: a validator that was never imported (its module's three functions do
+# nothing, and its every answer says so), and no warm-up check. Each body replaces that of the top-level
+# function of that signature in the site's worker.js.
 FLOOR_STUBS = {
     "function importValidator(pyodide) {": (
-        '  return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };\n'
+        "  return {\n"
+        "    warmup: () => {},\n"
+        "    before_snapshot: () => {},\n"
+        '    run: () => JSON.stringify({ ok: false, code: "floor" }),\n'
+        "  };\n"
     ),
     "async function warmUp(browser, config) {": "",
 }
@@ -215,42 +220,6 @@ def shipped_worker(source: str) -> str:
             f"worker.js has no single `{SHIPPED_HOOK[0]}`: update SHIPPED_HOOK in bench/trees.py to match it"
         )
     return source.replace(SHIPPED_HOOK[0], SHIPPED_HOOK[1]) + SHIPPED_SNAPSHOT_JS
-
-
-# The pre-snapshot warm-up variant (issue 16, item 4), measured before it is built into validator_py: on a
-# fresh start, after the import and before the snapshot, one full check of the first environment's CA runs
-# in Python alone (a verifier that touches no JavaScript, driven without an event loop), so the snapshot holds
-# every lazy import and asn1crypto's per-class set-up, and the WebCrypto warm-up after it is cheap.
-PRE_SNAPSHOT_WARMUP = '''
-def _nuvy_warm(environments_json):
-    import datetime, json
-    from validator_py import validate_async
-    from validator_py.browser import _environments
-    from validator_py.pipeline import run_sync
-
-    class Verifier:  # Its answers are thrown away with the report.
-        async def verify(self, request):
-            return True
-
-    environments = _environments(environments_json)
-    first = environments[0]
-    report = run_sync(validate_async(first.ca, environments, selected=first.id,
-                                     at=datetime.datetime.now(datetime.UTC), verifier=Verifier()))
-    json.dumps(report.to_dict())
-'''
-WARMUP_HOOK = "  browser.warmup();\n"
-
-
-def warmup_worker(source: str) -> str:
-    """The site's worker.js with `PRE_SNAPSHOT_WARMUP` run between the import and the snapshot."""
-    if source.count(WARMUP_HOOK) != 1:
-        raise BenchSetupError(
-            f"worker.js has no single `{WARMUP_HOOK.strip()}`: update WARMUP_HOOK in bench/trees.py"
-        )
-    code = json.dumps(PRE_SNAPSHOT_WARMUP)
-    call = (f"  pyodide.runPython({code} + `_nuvy_warm(${{JSON.stringify(config.environments_json)}})`"
-            " + \"\\ndel _nuvy_warm\\n\");\n")
-    return source.replace(WARMUP_HOOK, WARMUP_HOOK + call)
 
 
 def shipped_snapshot_path(root: Path) -> Path:
@@ -307,10 +276,6 @@ def prepare(site: Path, out: Path, before: Path | None = None) -> Trees:
     worker = _worker_path(shipped)
     worker.write_text(shipped_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
     pages["shipped"] = (shipped, "/validator/")
-    warm = _copy_site(site, out / "warmup-site")
-    worker = _worker_path(warm)
-    worker.write_text(warmup_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
-    pages["warmup"] = (warm, "/validator/")
     if before is not None:
         pages["before"] = (_copy_site(before, out / "before-site"), "/validator/")
     snapshot_pages = frozenset(

@@ -62,7 +62,7 @@ class _Prepared:
 # WebCrypto import of each CA's public key, depend on that string alone, so the result for the last
 # string is kept: keyed by the exact string, so an edited list is never answered from it, and holding
 # nothing a user pasted (every report is built afresh; tests/fastpaths/test_environment_cache.py). The
-# worker's memory snapshot is taken before the first call, so it never holds any of it either.
+# worker empties it (before_snapshot) before its memory snapshot, which holds none of it either.
 @functools.lru_cache(maxsize=1)
 def _prepared(environments_json: str) -> _Prepared:
     return _Prepared(_environments(environments_json))
@@ -171,3 +171,14 @@ def warmup() -> None:
 
     # A throwaway base64 round trip touches the codecs the input boundary uses on every call.
     base64.b64decode(base64.b64encode(b"nuvy"))
+
+
+def before_snapshot() -> None:
+    """Let go of the JavaScript objects the warm-up check left in Python, just before the worker's snapshot.
+
+    The worker takes its memory snapshot after the warm-up check, and a snapshot can hold only JavaScript
+    objects it can find again on the next visit (site_assets/worker.js, serializeWebCrypto). The environments'
+    cache holds the WebCrypto verifier and its CryptoKeys, so it is emptied; the user's first check imports
+    the CA keys again (two round trips to JavaScript, a few milliseconds).
+    """
+    _prepared.cache_clear()

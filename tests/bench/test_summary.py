@@ -150,7 +150,11 @@ def test_floor_worker_replaces_only_the_validator() -> None:
     ]
     assert changed == [
         '-   return pyodide.pyimport("validator_py.browser");',
-        '+   return { warmup: () => {}, run: () => JSON.stringify({ ok: false, code: "floor" }) };',
+        "+   return {",
+        "+     warmup: () => {},",
+        "+     before_snapshot: () => {},",
+        '+     run: () => JSON.stringify({ ok: false, code: "floor" }),',
+        "+   };",
         "-   const environment = JSON.parse(config.environments_json)[0];",
         "-   if (environment && environment.ca_pem) {",
         "-     await browser.run(environment.ca_pem, config.environments_json, environment.id, Date.now(), "
@@ -202,8 +206,7 @@ def _profiles(shipped_office: float = 1800, shipped_mobile: float = 4400) -> dic
     return {
         "office": _profile(
             "office",
-            {"validator": 2000, "floor": 1600, "stock": 8000, "purejs": 300, "shipped": shipped_office,
-             "warmup": 1900},
+            {"validator": 2000, "floor": 1600, "stock": 8000, "purejs": 300, "shipped": shipped_office},
             {"validator": 1500, "nohint": 2000, "stock": 7500},
         ),
         "mobile": _profile(
@@ -234,9 +237,7 @@ def test_profile_summary_ratios() -> None:
     assert office["guide_path_vs_direct"] == 0.75
     assert office["guide_path_hint_vs_nohint"] == 0.75
     assert office["shipped_cold_vs_validator"] == 0.9
-    assert office["warmup_cold_vs_validator"] == 0.95
-    assert office["warmup_cold_share_above_floor"] == 0.1875
-    assert "warmup_cold_vs_validator" not in mobile
+    assert mobile["shipped_cold_vs_validator"] == 1.1
     assert office["first_verdict_ms"]["validator"] == 20.0
     # The two profile targets come from the office guide path and the mobile direct visit.
     assert summary["guide_path_office_vs_stock"] == 0.2
@@ -288,13 +289,13 @@ def test_without_profiles_there_is_no_profile_figure_and_no_decision() -> None:
 
 
 def test_validator_share_above_the_floor_is_a_fraction_of_the_floor() -> None:
-    pages = {**PAGES, "floor": _floor_page(800, 450), "warmup": _page(880, 460)}
+    pages = {**PAGES, "floor": _floor_page(800, 450), "before": _page(880, 460)}
     summary = run.summarize(pages, guide_wasm=0)
     assert summary["validator_cold_share_above_floor"] == 0.25
-    assert summary["floor"]["warmup_cold_share_above_floor"] == 0.1
+    assert summary["floor"]["before_cold_share_above_floor"] == 0.1
     lines = run.floor_lines(summary["floor"])
     assert "validator above the floor: 25% cold, 11% warm" in lines
-    assert "warmup above the floor: 10% cold, 2% warm" in lines
+    assert "before above the floor: 10% cold, 2% warm" in lines
     assert "validator_cold_share_above_floor: 0.25 (target <= 0.1: NOT met)" in run.target_lines(summary)
 
 
@@ -329,20 +330,6 @@ def test_shipped_worker_falls_back_to_the_served_snapshot(tmp_path: Path) -> Non
     assert subprocess.run([node, "--check", str(path)], check=False).returncode == 0
     with pytest.raises(run.trees.BenchSetupError, match="SHIPPED_HOOK"):
         run.trees.shipped_worker(source.replace(run.trees.SHIPPED_HOOK[0], ""))
-
-
-def test_warmup_worker_runs_python_only_between_import_and_snapshot(tmp_path: Path) -> None:
-    source = WORKER.read_text(encoding="utf-8")
-    warm = run.trees.warmup_worker(source)
-    call = warm.index("pyodide.runPython(")
-    assert warm.index("browser.warmup();") < call < warm.index("takeSnapshot(pyodide);", call)
-    path = tmp_path / "warmup.mjs"
-    path.write_text(warm, encoding="utf-8")
-    node = shutil.which("node")
-    assert node
-    assert subprocess.run([node, "--check", str(path)], check=False).returncode == 0
-    compile(run.trees.PRE_SNAPSHOT_WARMUP, "warmup", "exec")
-    assert "import js" not in run.trees.PRE_SNAPSHOT_WARMUP  # No JavaScript object before the snapshot.
 
 
 def test_without_hint_removes_exactly_the_prefetch_tags() -> None:

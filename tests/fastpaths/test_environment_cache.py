@@ -109,3 +109,18 @@ def test_a_malformed_list_is_refused_each_time(pki: Any) -> None:
         refused = {"ok": False, "code": "environments", "message": browser._BAD_ENVIRONMENTS}
         assert _run(leaf.pem, "[]") == refused
     assert _run(leaf.pem, _environments_json(("qa", pki.qa)))["ok"]
+
+
+def test_before_snapshot_lets_go_of_the_verifier_and_the_next_check_prepares_it_again(pki: Any) -> None:
+    """worker.js takes its memory snapshot after the warm-up check and browser.before_snapshot: the cache's
+    verifier holds WebCrypto's CryptoKeys in the browser, which a snapshot cannot hold."""
+    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
+    leaf = pkilib.make_client(pki.qa)
+    first = _run(leaf.pem, environments)
+    assert browser._prepared.cache_info().currsize == 1
+    assert browser._prepared(environments).verifier is not None
+    browser.before_snapshot()
+    assert browser._prepared.cache_info().currsize == 0
+    again = _run(leaf.pem, environments)
+    assert again == first
+    assert browser._prepared(environments).verifier is not None
