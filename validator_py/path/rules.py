@@ -21,12 +21,13 @@ _AKI, _SKI, _NC = "2.5.29.35", "2.5.29.14", "2.5.29.30"
 _BASIC_CONSTRAINTS, _KEY_USAGE = "2.5.29.19", "2.5.29.15"
 # RFC 5280 §4.1.2.2: "Certificate users MUST be able to handle serialNumber values up to 20 octets."
 _MAX_SERIAL_OCTETS = 20
-# The hashes a web PKI verifier (pyca/cryptography, rustls, Go) accepts in a certificate signature.
-_PATH_HASHES = frozenset({"sha256", "sha384", "sha512"})
+# The hashes a web PKI verifier (pyca/cryptography, rustls, Go) accepts in a certificate signature, with
+# their output in bytes, which an RSA-PSS signature's salt must equal.
+_HASH_BYTES = {"sha256": 32, "sha384": 48, "sha512": 64}
+_PATH_HASHES = frozenset(_HASH_BYTES)
 # The same hashes as the message names them, "SHA-256, -384 or -512", so it cannot fall behind the set.
 _PATH_HASHES_TEXT = "SHA" + one_of([f"-{bits}" for bits in sorted(int(h[3:]) for h in _PATH_HASHES)])
 _MIN_PATH_RSA_BITS = 2048
-_HASH_BYTES = {"sha256": 32, "sha384": 48, "sha512": 64}
 # Extensions the validator processes when critical (RFC 5280 §4.2); AKI, SKI and AIA must never be
 # critical (§4.2.1.1, §4.2.1.2, §4.2.2.1); policies and CRL distribution points are not processed, so a
 # critical one is refused, as pyca/cryptography does.
