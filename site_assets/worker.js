@@ -238,7 +238,9 @@ function registerWebCrypto(pyodide) {
 function serializeWebCrypto(object) {
   if (object === WEBCRYPTO_MODULE) return { nuvy_webcrypto: "" };
   const name = Object.keys(WEBCRYPTO_MODULE).find((key) => WEBCRYPTO_MODULE[key] === object);
-  if (name === undefined) throw new Error("the runtime refers to a JavaScript object a snapshot cannot restore");
+  if (name === undefined) {
+    throw new Error("the runtime refers to a JavaScript object a snapshot cannot restore");
+  }
   return { nuvy_webcrypto: name };
 }
 
@@ -260,7 +262,8 @@ function importValidator(pyodide) {
 
 // One real check before "ready": the first environment's own CA certificate, which verifies with its own
 // key. It runs every path a user's certificate takes (parsing, the WebCrypto import and verify, the report),
-// so the user's first check costs what every later one does. Its answer is not used.
+// so the user's first check pays none of the runtime's first-use costs (after a fresh start it imports the CA
+// keys again: see browser.before_snapshot). Its answer is not used.
 async function warmUp(browser, config) {
   const environment = JSON.parse(config.environments_json)[0];
   if (environment && environment.ca_pem) {
@@ -370,9 +373,9 @@ async function startRuntime(config) {
   browser.before_snapshot();
   const validatorMs = performance.now() - importStart;
   // The snapshot is the last thing before "ready", as on a page without the validator. Copying the 30 MiB
-  // heap makes V8 collect garbage (12-25 ms) at the next turn of the event loop: taken before the warm-up
-  // check, whose WebCrypto calls wait for several turns, that collection ran before "ready" (issue 16's
-  // seventh pass in operators/benchmarks.md); now it runs after.
+  // heap makes V8 collect garbage (4-21 ms in a trace) at a later turn of the event loop: taken before the
+  // warm-up check, whose WebCrypto calls wait for several turns, that collection ran before "ready" (issue
+  // 16's seventh pass in operators/benchmarks.md); now it runs after.
   const image = takeSnapshot(pyodide);
   const whenIdle = image ? () => storeSnapshot(config, image) : null;
   return { run: browser.run, start: "fresh", whenIdle, validatorMs };
