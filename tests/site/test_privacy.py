@@ -56,6 +56,8 @@ def test_what_is_the_runtime_snapshot_without_input() -> None:
     assert "memory snapshot of the Python runtime" in what
     assert "before the page hands it any input" in what
     assert "holds nothing you pasted, dropped or typed" in what
+    # worker.js takes it after the warm-up check of the first environment's CA (issue 16, seventh pass).
+    assert "checked this site's own CA certificate once (a warm-up)" in what
 
 
 def test_where_is_the_cache_the_worker_writes() -> None:
