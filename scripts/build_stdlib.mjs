@@ -248,7 +248,6 @@ async function check(options) {
     pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SOURCE_ROOT)})`);
   }
   const browser = pyodide.pyimport("validator_py.browser");
-  browser.warmup();
   const corpus = JSON.parse(readFileSync(resolve(options.inputs), "utf8"));
   const environments = JSON.stringify(corpus.environments ?? inputs.environments);
   const nowMs = corpus.now_ms ?? TRACE_NOW_MS;

@@ -210,7 +210,6 @@ async def exercise(samples_json: str, environments_json: str, now_ms: float) -> 
     from validator_py import browser  # noqa: PLC0415
 
     samples = {name: base64.b64decode(data) for name, data in json.loads(samples_json).items()}
-    browser.warmup()
     results: dict[str, Any] = {}
     ca_pems = [entry["ca_pem"] for entry in json.loads(environments_json)]
     for name, data, csr in corpus(samples, ca_pems):

@@ -253,7 +253,7 @@ function deserializeWebCrypto(stored) {
 
 // The validator's entry point. With warmUp below, this is all the validator adds to Pyodide's own start-up:
 // the benchmark's "floor" page is this worker with the two replaced by stubs (bench/trees.py), whose
-// stand-in module has the same functions (warmup, before_snapshot, run) doing nothing. The time spent
+// stand-in module has the same functions (before_snapshot, run) doing nothing. The time spent
 // in them is sent with "ready" as validator_ms, so `nox -s bench` can weigh the validator's own start-up
 // against the floor inside one visit, without the noise of comparing two sets of visits. The page ignores it.
 function importValidator(pyodide) {
@@ -367,7 +367,6 @@ async function startRuntime(config) {
   progress("import", 90);
   const importStart = performance.now();
   const browser = importValidator(pyodide);
-  browser.warmup();
   registerWebCrypto(pyodide);
   await warmUp(browser, config);
   browser.before_snapshot();

@@ -6,7 +6,6 @@ renders the same ``Report.to_dict()`` as the CLI, so this module only translates
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import json
@@ -157,20 +156,6 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
         traceback.print_exc()
         return _error("internal", _INTERNAL_ERROR)
     return json.dumps({"ok": True, "report": report.to_dict()})
-
-
-def warmup() -> None:
-    """Import and exercise what a certificate check needs, before the worker's memory snapshot is taken.
-
-    Only that: CSRs and PKCS#7 bundles import their modules on first use (validator_py/model.py), so the
-    cold start, which every first visit waits for, does not load them.
-    """
-    from asn1crypto import crl, keys, x509  # noqa: F401, PLC0415
-
-    import validator_py  # noqa: F401, PLC0415
-
-    # A throwaway base64 round trip touches the codecs the input boundary uses on every call.
-    base64.b64decode(base64.b64encode(b"nuvy"))
 
 
 def before_snapshot() -> None:

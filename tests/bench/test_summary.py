@@ -151,7 +151,6 @@ def test_floor_worker_replaces_only_the_validator() -> None:
     assert changed == [
         '-   return pyodide.pyimport("validator_py.browser");',
         "+   return {",
-        "+     warmup: () => {},",
         "+     before_snapshot: () => {},",
         '+     run: () => JSON.stringify({ ok: false, code: "floor" }),',
         "+   };",
