@@ -22,7 +22,7 @@ const NO_WASM_MESSAGE =
 // The smallest valid WebAssembly module: the magic number and version 1.
 const EMPTY_WASM_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-let runtime = null; // {run, start, whenIdle, validatorMs} once ready.
+let runtime = null; // {run, prepare, start, whenIdle, validatorMs, environmentsJson} once ready.
 // Work that may wait (storing the snapshot) runs once no check has come in for this long, so it never
 // delays a user's check: copying a 30 MiB image into Cache Storage takes this thread tens of milliseconds.
 const IDLE_MS = 1500;
@@ -231,10 +231,11 @@ function registerWebCrypto(pyodide) {
 }
 
 // A memory snapshot records every JavaScript object the runtime still refers to, and can hold only those it
-// can find again on the next visit. After the warm-up check and validator_py's before_snapshot (which lets go
-// of the verifier's CryptoKeys), the runtime still refers to WEBCRYPTO_MODULE (registered, and imported by
-// validator_py) and to the last of its functions it called. They are stored by name and restored as this
-// worker's own. Anything else makes the snapshot fail, and the next visit starts normally.
+// can find again on the next visit. After the warm-up check (whose verifier keeps no CryptoKey) and
+// validator_py's before_snapshot (which empties the environments' cache), the runtime still refers to
+// WEBCRYPTO_MODULE (registered, and imported by validator_py) and to the last of its functions it called.
+// They are stored by name and restored as this worker's own. Anything else makes the snapshot fail, and the
+// next visit starts normally.
 function serializeWebCrypto(object) {
   if (object === WEBCRYPTO_MODULE) return { nuvy_webcrypto: "" };
   const name = Object.keys(WEBCRYPTO_MODULE).find((key) => WEBCRYPTO_MODULE[key] === object);
@@ -253,22 +254,19 @@ function deserializeWebCrypto(stored) {
 
 // The validator's entry point. With warmUp below, this is all the validator adds to Pyodide's own start-up:
 // the benchmark's "floor" page is this worker with the two replaced by stubs (bench/trees.py), whose
-// stand-in module has the same functions (before_snapshot, run) doing nothing. The time spent
+// stand-in module has the same functions (before_snapshot, prepare, run) doing nothing. The time spent
 // in them is sent with "ready" as validator_ms, so `nox -s bench` can weigh the validator's own start-up
 // against the floor inside one visit, without the noise of comparing two sets of visits. The page ignores it.
 function importValidator(pyodide) {
   return pyodide.pyimport("validator_py.browser");
 }
 
-// One real check before "ready": the first environment's own CA certificate, which verifies with its own
-// key. It runs every path a user's certificate takes (parsing, the WebCrypto import and verify, the report),
-// so the user's first check pays none of the runtime's first-use costs (after a fresh start it imports the CA
-// keys again: see browser.before_snapshot). Its answer is not used.
+// One real check before "ready" (browser.warm_up): the first environment's own CA certificate, through every
+// path a user's certificate takes, so the user's first check pays none of the runtime's first-use costs. It
+// keeps no CryptoKey, which the snapshot could not hold; browser.prepare imports the environments' keys once,
+// straight after "ready" (init). Its answer is not used.
 async function warmUp(browser, config) {
-  const environment = JSON.parse(config.environments_json)[0];
-  if (environment && environment.ca_pem) {
-    await browser.run(environment.ca_pem, config.environments_json, environment.id, Date.now(), undefined);
-  }
+  await browser.warm_up(config.environments_json, Date.now());
 }
 
 // The runtime's files are also named in this worker's own URL (boot.js puts them there), so the downloads,
@@ -344,7 +342,7 @@ async function startRuntime(config) {
       progress("import", 90);
       await warmUp(browser, config);
       const validatorMs = performance.now() - importStart;
-      return { run: browser.run, start: "snapshot", whenIdle: null, validatorMs };
+      return { run: browser.run, prepare: browser.prepare, start: "snapshot", whenIdle: null, validatorMs };
     } catch (error) {
       console.warn("The saved runtime snapshot did not load; starting normally.", error);
       await forgetSnapshots();
@@ -377,7 +375,7 @@ async function startRuntime(config) {
   // 16's seventh pass in operators/benchmarks.md); now it runs after.
   const image = takeSnapshot(pyodide);
   const whenIdle = image ? () => storeSnapshot(config, image) : null;
-  return { run: browser.run, start: "fresh", whenIdle, validatorMs };
+  return { run: browser.run, prepare: browser.prepare, start: "fresh", whenIdle, validatorMs };
 }
 
 async function validate(message) {
@@ -411,6 +409,11 @@ async function init(config) {
     runtime.environmentsJson = config.environments_json;
     progress("ready", 100);
     self.postMessage({ type: "ready", start: runtime.start, validator_ms: Math.round(runtime.validatorMs) });
+    // The verifier the user's checks share (the environments' CA keys imported, their signatures checked) is
+    // made now rather than before "ready": the snapshot cannot hold its CryptoKeys, and a user takes longer
+    // to paste than this takes. A check sent at once waits for it in the queue. It never throws.
+    const { prepare, environmentsJson } = runtime;
+    queue = queue.then(() => prepare(environmentsJson)).catch((error) => console.warn(error));
   } catch (error) {
     const stage = error instanceof StartupError ? error.stage : "runtime";
     const text = error instanceof StartupError ? error.message : `The validator could not start (${error}).`;

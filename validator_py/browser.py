@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from validator_py import Environment, InputError, validate_async
@@ -85,14 +86,18 @@ def _environment_requests(environments: tuple[Environment, ...]) -> list[Signatu
     return requests
 
 
+async def _new_verifier() -> AsyncVerifier:
+    # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
+    from validator_py._compat import default_verifier  # noqa: PLC0415
+
+    return default_verifier()
+
+
 async def _verifier(prepared: _Prepared) -> AsyncVerifier:
     """The verifier for these environments, made once. WebCrypto's then imports their CA keys and checks
-    their own signatures (the warm-up check is the first call, so the user's first check finds them done)."""
+    their own signatures (``prepare`` makes it after "ready", so the user's first check finds them done)."""
     if prepared.verifier is None:
-        # Imported here so a broken signature backend becomes one clear message instead of a dead worker.
-        from validator_py._compat import default_verifier  # noqa: PLC0415
-
-        verifier = default_verifier()
+        verifier = await _new_verifier()
         # Only the WebCrypto backend keeps anything: each key import and each verification is a round trip
         # to JavaScript, and a check of a certificate under an environment with a CRL made two of each.
         remember = getattr(verifier, "remember", None)
@@ -136,17 +141,30 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
         prepared = _prepared(environments_json)
     except (ValueError, TypeError):
         return _error("environments", _BAD_ENVIRONMENTS)
+    return await _answer(lambda: _verifier(prepared), prepared.environments, data, selected, now_ms, csr, crl)
+
+
+async def _answer(  # noqa: PLR0917 - run's arguments, and where the verifier comes from.
+    verifier: Callable[[], Awaitable[AsyncVerifier]],
+    environments: tuple[Environment, ...],
+    data: str | bytes,
+    selected: str,
+    now_ms: float,
+    csr: str | None = None,
+    crl: str | bytes | None = None,
+) -> str:
+    """The page's JSON for one input, checked with what `verifier` gives (the shared one or the warm-up's)."""
     try:
-        verifier = await _verifier(prepared)
+        checked_with = await verifier()
         # A CRL from the page's CRL box joins the input; the validator matches it to its issuer.
         parts = [_input(data), _input(crl)] if crl else [_input(data)]
         report = await validate_async(
             parts,
-            prepared.environments,
+            environments,
             selected=selected,
             at=dt.datetime.fromtimestamp(now_ms / 1000, tz=dt.UTC),
             csr=csr or None,
-            verifier=verifier,
+            verifier=checked_with,
         )
     except InputError as error:
         return _error(error.code, str(error))
@@ -158,12 +176,39 @@ async def run(  # noqa: PLR0917 - the worker calls it positionally, through Pyod
     return json.dumps({"ok": True, "report": report.to_dict()})
 
 
-def before_snapshot() -> None:
-    """Let go of the JavaScript objects the warm-up check left in Python, just before the worker's snapshot.
+async def warm_up(environments_json: str, now_ms: float) -> str:
+    """The worker's check before its memory snapshot and "ready": the first environment's own CA certificate,
+    which verifies with its own key, through every path a user's certificate takes (parsing, the WebCrypto
+    key import and verification, the report), so the user's first check pays none of the runtime's
+    first-use costs. Returns what ``run`` would; the worker does not use it.
 
-    The worker takes its memory snapshot after the warm-up check, and a snapshot can hold only JavaScript
-    objects it can find again on the next visit (site_assets/worker.js, serializeWebCrypto). The environments'
-    cache holds the WebCrypto verifier and its CryptoKeys, so it is emptied; the user's first check imports
-    the CA keys again (two round trips to JavaScript, a few milliseconds).
+    Its verifier is its own and keeps nothing: the snapshot cannot hold WebCrypto's CryptoKeys, so keys
+    imported for the environments now would be thrown away (``before_snapshot``). ``prepare`` imports them
+    once, after "ready".
+    """
+    try:
+        environments = _prepared(environments_json).environments
+    except (ValueError, TypeError):
+        return _error("environments", _BAD_ENVIRONMENTS)
+    first = environments[0]
+    return await _answer(_new_verifier, environments, first.ca, first.id, now_ms)
+
+
+async def prepare(environments_json: str) -> None:
+    """Make the verifier the user's checks use (the environments' CA keys imported, their own signatures
+    checked), which the worker asks for straight after "ready". Never raises: it only saves the first check
+    that work, and a check reports whatever stops it (a malformed list, a broken signature backend)."""
+    try:
+        await _verifier(_prepared(environments_json))
+    except Exception as error:  # The first check meets the same failure and says what it is.
+        print(f"The environments' verifier was not prepared ({type(error).__name__}).", file=sys.stderr)
+
+
+def before_snapshot() -> None:
+    """Let go of any JavaScript object a check left in Python, just before the worker's memory snapshot.
+
+    A snapshot can hold only JavaScript objects it can find again on the next visit (site_assets/worker.js,
+    serializeWebCrypto). ``warm_up`` keeps no verifier, but the environments' cache would hold one (and its
+    WebCrypto CryptoKeys) after any ``run`` or ``prepare``, so it is emptied whatever ran before.
     """
     _prepared.cache_clear()

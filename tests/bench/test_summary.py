@@ -142,7 +142,8 @@ def test_floor_worker_replaces_only_the_validator() -> None:
     floor = run.trees.floor_worker(source)
     assert 'pyimport("validator_py.browser")' in source
     assert 'pyimport("validator_py.browser")' not in floor
-    assert "await browser.run(" not in floor
+    assert "await browser.warm_up(" in source
+    assert "await browser.warm_up(" not in floor
     assert 'code: "floor"' in floor
     # Everything else is the worker as built: the loader, the snapshot, the messages.
     changed = [
@@ -152,13 +153,10 @@ def test_floor_worker_replaces_only_the_validator() -> None:
         '-   return pyodide.pyimport("validator_py.browser");',
         "+   return {",
         "+     before_snapshot: () => {},",
+        "+     prepare: async () => {},",
         '+     run: () => JSON.stringify({ ok: false, code: "floor" }),',
         "+   };",
-        "-   const environment = JSON.parse(config.environments_json)[0];",
-        "-   if (environment && environment.ca_pem) {",
-        "-     await browser.run(environment.ca_pem, config.environments_json, environment.id, Date.now(), "
-        "undefined);",
-        "-   }",
+        "-   await browser.warm_up(config.environments_json, Date.now());",
     ]
 
 

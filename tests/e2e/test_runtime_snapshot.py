@@ -230,3 +230,70 @@ def test_ready_says_how_long_the_validators_own_start_up_took(browser: Browser, 
         assert 0 < validator_ms < ready_at
     finally:
         context.close()
+
+
+# Installed in the worker as soon as it exists, seconds before Python is up: logs each WebCrypto key import
+# and verification the validator asks for (worker.js looks crypto.subtle's functions up at each call), the
+# "ready" the worker sends and each check it receives, in order.
+_LOG_WEBCRYPTO = """
+() => {
+  const log = (self.__nuvyLog = []);
+  const subtle = crypto.subtle;
+  for (const name of ["importKey", "verify"]) {
+    const original = subtle[name].bind(subtle);
+    subtle[name] = (...args) => (log.push(name), original(...args));
+  }
+  const post = self.postMessage.bind(self);
+  self.postMessage = (message, ...rest) => {
+    if (message && message.type === "ready") log.push("ready");
+    return post(message, ...rest);
+  };
+  self.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "validate") log.push("validate");
+  });
+}
+"""
+
+
+def _open_logged(context: BrowserContext, base_url: str, start: str) -> tuple[Page, Any]:
+    page = context.new_page()
+    with page.expect_worker() as created:
+        page.goto(base_url + "validator/", wait_until="commit")
+    worker = created.value
+    worker.evaluate(_LOG_WEBCRYPTO)
+    page.wait_for_selector(".nuvy-status--ready, .nuvy-status--error", timeout=READY_TIMEOUT_MS)
+    assert page.locator(".nuvy-status--ready").count() == 1, page.text_content("#nuvy-status-text")
+    assert page.get_attribute("#nuvy-status", "data-start") == start
+    return page, worker
+
+
+def _after_ready(worker: Any) -> list[str]:
+    log: list[str] = worker.evaluate("self.__nuvyLog")
+    assert "ready" in log, f"the log was installed after the worker said ready: {log}"
+    return log[log.index("ready") + 1 :]
+
+
+def test_the_ca_keys_are_imported_after_ready_before_any_check(browser: Browser, base_url: str) -> None:
+    """worker.js calls browser.prepare straight after "ready" on either start: the environments' two CA keys
+    are imported with no input sent, and the user's first check imports none (it verifies only)."""
+    context = browser.new_context()
+    try:
+        for start in ("fresh", "snapshot"):
+            page, worker = _open_logged(context, base_url, start)
+            for _ in range(STORED_TIMEOUT_MS // 100):
+                if _after_ready(worker).count("importKey") >= 2:
+                    break
+                page.wait_for_timeout(100)
+            samples = page.evaluate("JSON.parse(document.getElementById('nuvy-data').textContent).samples")
+            assert _check(page, samples["valid"])["signature.valid"] == "pass"
+            log = _after_ready(worker)
+            assert log.count("validate") == 1, log
+            prepared, checked = log[: log.index("validate")], log[log.index("validate") + 1 :]
+            assert prepared.count("importKey") == 2, log
+            assert "importKey" not in checked, log
+            assert "verify" in checked, log
+            if start == "fresh":
+                _wait_well_formed(page)  # The next visit starts from it.
+            page.close()
+    finally:
+        context.close()

@@ -17,6 +17,7 @@ import pytest
 
 from tests import pki as pkilib
 from validator_py import browser
+from validator_py._compat._cpython import CryptographyVerifier
 from validator_py.pipeline import load_environment
 
 NOW_MS = pkilib.NOW.timestamp() * 1000
@@ -124,3 +125,84 @@ def test_before_snapshot_lets_go_of_the_verifier_and_the_next_check_prepares_it_
     again = _run(leaf.pem, environments)
     assert again == first
     assert browser._prepared(environments).verifier is not None
+
+
+class _Remembering:
+    """pyca/cryptography's verifier with the WebCrypto backend's `remember`, counting what it is told."""
+
+    def __init__(self, calls: list[int]) -> None:
+        self._inner = CryptographyVerifier()
+        self._calls = calls
+
+    async def remember(self, requests: list[Any]) -> None:
+        self._calls.append(len(requests))
+
+    async def verify(self, request: Any) -> Any:
+        return await self._inner.verify(request)
+
+
+@pytest.fixture
+def remembered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each `remember` call's number of requests, with the browser's verifier swapped for `_Remembering`."""
+    calls: list[int] = []
+    monkeypatch.setattr("validator_py._compat.default_verifier", lambda: _Remembering(calls))
+    return calls
+
+
+def _await(coroutine: Any) -> Any:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_warm_up_checks_the_first_ca_and_keeps_no_verifier(pki: Any, remembered: list[int]) -> None:
+    """worker.js's check before its snapshot: the snapshot could not hold the keys a kept verifier imports."""
+    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
+    answer = json.loads(_await(browser.warm_up(environments, NOW_MS)))
+    assert answer["ok"]
+    assert browser._prepared(environments).verifier is None
+    assert remembered == []
+    # What run answers for the first environment's CA, and not for the second's.
+    assert answer == _run(pki.qa.pem, environments)
+    assert answer != _run(pki.production.pem, environments)
+
+
+def test_prepare_makes_the_verifier_the_checks_share_once(pki: Any, remembered: list[int]) -> None:
+    """worker.js calls prepare straight after "ready": the user's first check finds the CA keys imported."""
+    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
+    _await(browser.warm_up(environments, NOW_MS))
+    assert _await(browser.prepare(environments)) is None
+    assert remembered == [2]  # The two CAs' own signatures (these environments have no CRL).
+    verifier = browser._prepared(environments).verifier
+    assert isinstance(verifier, _Remembering)
+    assert _run(pkilib.make_client(pki.qa).pem, environments)["ok"]
+    _await(browser.prepare(environments))
+    assert remembered == [2]
+    assert browser._prepared(environments).verifier is verifier
+
+
+@pytest.mark.parametrize(
+    ("environments", "error"),
+    [("[]", "TypeError"), ("{not json", "JSONDecodeError"), (None, "RuntimeError")],
+)
+def test_prepare_never_raises_and_the_check_reports_the_cause(
+    pki: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, environments: str | None,
+    error: str,
+) -> None:
+    if environments is None:  # A signature backend that cannot be made.
+        environments = _environments_json(("qa", pki.qa))
+
+        def broken() -> None:
+            raise RuntimeError("no backend")
+
+        monkeypatch.setattr("validator_py._compat.default_verifier", broken)
+    assert _await(browser.prepare(environments)) is None
+    assert capsys.readouterr().err == f"The environments' verifier was not prepared ({error}).\n"
+    answer = _run(pkilib.make_client(pki.qa).pem, environments)
+    assert not answer["ok"]
+    assert answer["code"] == ("internal" if error == "RuntimeError" else "environments")
+
+
+def test_warm_up_answers_a_malformed_list_as_run_does(pki: Any) -> None:
+    refused = {"ok": False, "code": "environments", "message": browser._BAD_ENVIRONMENTS}
+    assert json.loads(_await(browser.warm_up("[]", NOW_MS))) == refused
+    assert json.loads(_await(browser.warm_up('[{"id": "qa"}]', NOW_MS))) == refused
