@@ -134,8 +134,8 @@ class RunResult:
     fetches: list[Fetch] = field(default_factory=list)
     # When the last byte of the runtime's files (RUNTIME_FILES) arrived, in the page's clock; None if none.
     runtime_files_ms: float | None = None
-    # The worker's time in importValidator, warmUp and browser.before_snapshot (worker.js's validator_ms):
-    # what the floor page stubs out, measured inside the visit. None for pages whose worker does not send it.
+    # The worker's time in importValidator and warmUp (worker.js's validator_ms): what the floor page stubs
+    # out, measured inside the visit. None for pages whose worker does not send it.
     validator_ms: float | None = None
 
 

@@ -160,13 +160,12 @@ def _worker_path(root: Path) -> Path:
     return found[0]
 
 
-# The floor worker's stand-ins: a validator that was never imported (its module's three functions do
+# The floor worker's stand-ins: a validator that was never imported (its module's two functions do
 # nothing, and its every answer says so), and no warm-up check. Each body replaces that of the top-level
 # function of that signature in the site's worker.js.
 FLOOR_STUBS = {
     "function importValidator(pyodide) {": (
         "  return {\n"
-        "    before_snapshot: () => {},\n"
         "    prepare: async () => {},\n"
         '    run: () => JSON.stringify({ ok: false, code: "floor" }),\n'
         "  };\n"

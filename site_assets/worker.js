@@ -231,9 +231,9 @@ function registerWebCrypto(pyodide) {
 }
 
 // A memory snapshot records every JavaScript object the runtime still refers to, and can hold only those it
-// can find again on the next visit. After the warm-up check (whose verifier keeps no CryptoKey) and
-// validator_py's before_snapshot (which empties the environments' cache), the runtime still refers to
-// WEBCRYPTO_MODULE (registered, and imported by validator_py) and to the last of its functions it called.
+// can find again on the next visit. After the warm-up check (whose verifier keeps no CryptoKey), the runtime
+// still refers to WEBCRYPTO_MODULE (registered, and imported by validator_py) and to the last of its
+// functions it called.
 // They are stored by name and restored as this worker's own. Anything else makes the snapshot fail, and the
 // next visit starts normally.
 function serializeWebCrypto(object) {
@@ -254,7 +254,7 @@ function deserializeWebCrypto(stored) {
 
 // The validator's entry point. With warmUp below, this is all the validator adds to Pyodide's own start-up:
 // the benchmark's "floor" page is this worker with the two replaced by stubs (bench/trees.py), whose
-// stand-in module has the same functions (before_snapshot, prepare, run) doing nothing. The time spent
+// stand-in module has the same functions (prepare, run) doing nothing. The time spent
 // in them is sent with "ready" as validator_ms, so `nox -s bench` can weigh the validator's own start-up
 // against the floor inside one visit, without the noise of comparing two sets of visits. The page ignores it.
 function importValidator(pyodide) {
@@ -367,7 +367,6 @@ async function startRuntime(config) {
   const browser = importValidator(pyodide);
   registerWebCrypto(pyodide);
   await warmUp(browser, config);
-  browser.before_snapshot();
   const validatorMs = performance.now() - importStart;
   // The snapshot is the last thing before "ready", as on a page without the validator. Copying the 30 MiB
   // heap makes V8 collect garbage (4-21 ms in a trace) at a later turn of the event loop: taken before the

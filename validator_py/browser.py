@@ -61,8 +61,9 @@ class _Prepared:
 # The page sends the same environments with every check. Their parsing, and (in the browser) the
 # WebCrypto import of each CA's public key, depend on that string alone, so the result for the last
 # string is kept: keyed by the exact string, so an edited list is never answered from it, and holding
-# nothing a user pasted (every report is built afresh; tests/fastpaths/test_environment_cache.py). The
-# worker empties it (before_snapshot) before its memory snapshot, which holds none of it either.
+# nothing a user pasted (every report is built afresh; tests/fastpaths/test_environment_cache.py). Before
+# the worker's memory snapshot only warm_up has used it, which leaves the verifier unset, so the snapshot
+# holds the parsed list and no JavaScript object.
 @functools.lru_cache(maxsize=1)
 def _prepared(environments_json: str) -> _Prepared:
     return _Prepared(_environments(environments_json))
@@ -182,9 +183,8 @@ async def warm_up(environments_json: str, now_ms: float) -> str:
     key import and verification, the report), so the user's first check pays none of the runtime's
     first-use costs. Returns what ``run`` would; the worker does not use it.
 
-    Its verifier is its own and keeps nothing: the snapshot cannot hold WebCrypto's CryptoKeys, so keys
-    imported for the environments now would be thrown away (``before_snapshot``). ``prepare`` imports them
-    once, after "ready".
+    Its verifier is its own and keeps nothing: the worker's memory snapshot comes next, and it can hold no
+    WebCrypto CryptoKey. ``prepare`` imports the environments' keys once, after "ready".
     """
     try:
         environments = _prepared(environments_json).environments
@@ -203,12 +203,3 @@ async def prepare(environments_json: str) -> None:
     except Exception as error:  # The first check meets the same failure and says what it is.
         print(f"The environments' verifier was not prepared ({type(error).__name__}).", file=sys.stderr)
 
-
-def before_snapshot() -> None:
-    """Let go of any JavaScript object a check left in Python, just before the worker's memory snapshot.
-
-    A snapshot can hold only JavaScript objects it can find again on the next visit (site_assets/worker.js,
-    serializeWebCrypto). ``warm_up`` keeps no verifier, but the environments' cache would hold one (and its
-    WebCrypto CryptoKeys) after any ``run`` or ``prepare``, so it is emptied whatever ran before.
-    """
-    _prepared.cache_clear()

@@ -152,7 +152,6 @@ def test_floor_worker_replaces_only_the_validator() -> None:
     assert changed == [
         '-   return pyodide.pyimport("validator_py.browser");',
         "+   return {",
-        "+     before_snapshot: () => {},",
         "+     prepare: async () => {},",
         '+     run: () => JSON.stringify({ ok: false, code: "floor" }),',
         "+   };",

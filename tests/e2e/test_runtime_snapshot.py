@@ -116,11 +116,15 @@ def _open(context: BrowserContext, base_url: str, start: str | None = None) -> P
     """The validator page, ready; `start` is how its runtime must have started ("fresh" or "snapshot")."""
     page = context.new_page()
     page.goto(base_url + "validator/")
+    _wait_ready(page, start)
+    return page
+
+
+def _wait_ready(page: Page, start: str | None) -> None:
     page.wait_for_selector(".nuvy-status--ready, .nuvy-status--error", timeout=READY_TIMEOUT_MS)
     assert page.locator(".nuvy-status--ready").count() == 1, page.text_content("#nuvy-status-text")
     if start is not None:
         assert page.get_attribute("#nuvy-status", "data-start") == start
-    return page
 
 
 def _tampered(pem: str) -> str:
@@ -261,9 +265,7 @@ def _open_logged(context: BrowserContext, base_url: str, start: str) -> tuple[Pa
         page.goto(base_url + "validator/", wait_until="commit")
     worker = created.value
     worker.evaluate(_LOG_WEBCRYPTO)
-    page.wait_for_selector(".nuvy-status--ready, .nuvy-status--error", timeout=READY_TIMEOUT_MS)
-    assert page.locator(".nuvy-status--ready").count() == 1, page.text_content("#nuvy-status-text")
-    assert page.get_attribute("#nuvy-status", "data-start") == start
+    _wait_ready(page, start)
     return page, worker
 
 

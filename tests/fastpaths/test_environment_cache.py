@@ -24,11 +24,14 @@ NOW_MS = pkilib.NOW.timestamp() * 1000
 MARKER = "leak-marker-7f3a"
 
 
-def _run(data: str, environments_json: str, selected: str = "qa") -> dict[str, Any]:
+def _await(coroutine: Any) -> Any:
     # In a thread of its own: a browser test of the session may have left an event loop running in this one.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        answer = pool.submit(asyncio.run, browser.run(data, environments_json, selected, NOW_MS)).result()
-    result: dict[str, Any] = json.loads(answer)
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _run(data: str, environments_json: str, selected: str = "qa") -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(_await(browser.run(data, environments_json, selected, NOW_MS)))
     return result
 
 
@@ -112,21 +115,6 @@ def test_a_malformed_list_is_refused_each_time(pki: Any) -> None:
     assert _run(leaf.pem, _environments_json(("qa", pki.qa)))["ok"]
 
 
-def test_before_snapshot_lets_go_of_the_verifier_and_the_next_check_prepares_it_again(pki: Any) -> None:
-    """worker.js takes its memory snapshot after the warm-up check and browser.before_snapshot: the cache's
-    verifier holds WebCrypto's CryptoKeys in the browser, which a snapshot cannot hold."""
-    environments = _environments_json(("qa", pki.qa), ("production", pki.production))
-    leaf = pkilib.make_client(pki.qa)
-    first = _run(leaf.pem, environments)
-    assert browser._prepared.cache_info().currsize == 1
-    assert browser._prepared(environments).verifier is not None
-    browser.before_snapshot()
-    assert browser._prepared.cache_info().currsize == 0
-    again = _run(leaf.pem, environments)
-    assert again == first
-    assert browser._prepared(environments).verifier is not None
-
-
 class _Remembering:
     """pyca/cryptography's verifier with the WebCrypto backend's `remember`, counting what it is told."""
 
@@ -147,11 +135,6 @@ def remembered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     monkeypatch.setattr("validator_py._compat.default_verifier", lambda: _Remembering(calls))
     return calls
-
-
-def _await(coroutine: Any) -> Any:
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_warm_up_checks_the_first_ca_and_keeps_no_verifier(pki: Any, remembered: list[int]) -> None:
