@@ -7,14 +7,16 @@ the page loads the same Pyodide files and the same ``validator-<hash>.zip`` the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.hardening._browser import static_server
 from tests.hardening._site import RuntimeUrls
@@ -22,17 +24,46 @@ from tests.hardening._site import RuntimeUrls
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 # Pyodide's first start compiles a 10 MB WebAssembly module; on two slow cores that can take a while.
 START_TIMEOUT_MS = 120_000
+# What Playwright raises when the page's renderer process died under a call.
+CRASHED = "Target crashed"
+# One line per renderer crash a harness recovered from; the hardening conftest prints them at the end of
+# the run, so a recovered crash is never silent.
+RECOVERED: list[str] = []
 
 
 class PyodideHarness:
-    """One started Pyodide; ``run`` executes Python in it and returns the JSON its code produced."""
+    """One started Pyodide; ``run`` executes Python in it and returns the JSON its code produced.
 
-    def __init__(self, page: Page, console: list[str]) -> None:
-        self.page = page
-        self.console = console
+    If Chromium's renderer process dies under a call (``Target crashed``: CI saw it once, in a run where every
+    verdict before it agreed, and it never came back in later runs), the call runs again, once, on a newly
+    started page, and the crash is listed in the run's summary. A renderer is a Chromium process, so its death
+    says nothing about a verdict; a call that crashes it twice fails the test.
+    """
+
+    def __init__(self, open_page: Callable[[], tuple[Page, list[str]]]) -> None:
+        self._open_page = open_page
+        self.page, self.console = open_page()
 
     def run(self, code: str, args: Any = None, *, timeout_ms: float = 120_000) -> Any:
         """Run ``code`` (its last expression must be a JSON string) with ``args_json`` bound to ``args``."""
+        try:
+            return self._run(code, args, timeout_ms)
+        except PlaywrightError as error:
+            if CRASHED not in str(error):
+                raise
+            test = os.environ.get("PYTEST_CURRENT_TEST", "outside a test").split(" ")[0]
+            RECOVERED.append(f"{test}: the harness page's renderer crashed; the call ran again on a new page")
+            self.page.close()
+            self.page, self.console = self._open_page()
+        try:
+            return self._run(code, args, timeout_ms)
+        except PlaywrightError as error:
+            if CRASHED not in str(error):
+                raise
+            message = f"the harness page's renderer crashed twice on the same call: {error}"
+            raise AssertionError(message) from error
+
+    def _run(self, code: str, args: Any, timeout_ms: float) -> Any:
         self.page.set_default_timeout(timeout_ms)
         result = self.page.evaluate(
             "([code, argsJson]) => window.nuvyRunPython(code, argsJson)", [code, json.dumps(args)]
@@ -40,6 +71,21 @@ class PyodideHarness:
         if not isinstance(result, str):
             raise AssertionError(f"harness code returned {type(result).__name__}, not a JSON string")
         return json.loads(result)
+
+
+def _open_harness(context: BrowserContext, url: str) -> tuple[Page, list[str]]:
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.goto(url)
+    page.wait_for_function(
+        "['ready', 'error'].includes(document.body.dataset.state)", timeout=START_TIMEOUT_MS
+    )
+    if page.evaluate("document.body.dataset.state") != "ready":
+        error = page.evaluate("document.body.dataset.error")
+        raise AssertionError(f"the harness could not start Pyodide: {error}\nconsole: {console}")
+    return page, console
 
 
 @contextmanager
@@ -51,10 +97,6 @@ def pyodide_harness(
     (workdir / "assets").symlink_to(site / "assets", target_is_directory=True)
     with static_server(workdir) as base:
         context = browser.new_context()
-        page = context.new_page()
-        console: list[str] = []
-        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
         query = urlencode(
             {
                 "pyodide": runtime.pyodide_url,
@@ -62,14 +104,8 @@ def pyodide_harness(
                 "bundle": runtime.bundle_url,
             }
         )
-        page.goto(f"{base}/harness/index.html?{query}")
-        page.wait_for_function(
-            "['ready', 'error'].includes(document.body.dataset.state)", timeout=START_TIMEOUT_MS
-        )
-        if page.evaluate("document.body.dataset.state") != "ready":
-            error = page.evaluate("document.body.dataset.error")
-            raise AssertionError(f"the harness could not start Pyodide: {error}\nconsole: {console}")
+        url = f"{base}/harness/index.html?{query}"
         try:
-            yield PyodideHarness(page, console)
+            yield PyodideHarness(lambda: _open_harness(context, url))
         finally:
             context.close()

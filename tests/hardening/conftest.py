@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.hardening import _site
-from tests.hardening._harness import PyodideHarness, pyodide_harness
+from tests.hardening._harness import RECOVERED, PyodideHarness, pyodide_harness
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +28,8 @@ def harness(
 ) -> Iterator[PyodideHarness]:
     with pyodide_harness(browser, site_dir, runtime, tmp_path_factory.mktemp("harness")) as started:
         yield started
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in RECOVERED:
+        terminalreporter.write_line(f"renderer crash recovered: {line}")
