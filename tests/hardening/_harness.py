@@ -34,10 +34,11 @@ RECOVERED: list[str] = []
 class PyodideHarness:
     """One started Pyodide; ``run`` executes Python in it and returns the JSON its code produced.
 
-    If Chromium's renderer process dies under a call (``Target crashed``: CI saw it once, in a run where every
-    verdict before it agreed, and it never came back in later runs), the call runs again, once, on a newly
-    started page, and the crash is listed in the run's summary. A renderer is a Chromium process, so its death
-    says nothing about a verdict; a call that crashes it twice fails the test.
+    If Chromium's renderer process dies under a call (``Target crashed``: CI saw it once, under the catalogue
+    parity test, and it did not come back in later runs here), the call runs again, once, on a newly started
+    page, and the crash is listed in the run's summary. A renderer is a Chromium process, so its death says
+    nothing about a verdict (Python failing inside the page is a JavaScript error, which still fails the test
+    at once); a call that crashes it twice fails the test.
     """
 
     def __init__(self, open_page: Callable[[], tuple[Page, list[str]]]) -> None:
