@@ -52,17 +52,17 @@ class PyodideHarness:
         except PlaywrightError as error:
             if CRASHED not in str(error):
                 raise
-            test = os.environ.get("PYTEST_CURRENT_TEST", "outside a test").split(" ")[0]
-            RECOVERED.append(f"{test}: the harness page's renderer crashed; the call ran again on a new page")
-            self.page.close()
-            self.page, self.console = self._open_page()
+        test = os.environ.get("PYTEST_CURRENT_TEST", "outside a test").split(" ")[0]
+        RECOVERED.append(f"{test}: the harness page's renderer crashed; the call ran again on a new page")
+        self.page.close()
+        self.page, self.console = self._open_page()
         try:
             return self._run(code, args, timeout_ms)
         except PlaywrightError as error:
-            if CRASHED not in str(error):
-                raise
-            message = f"the harness page's renderer crashed twice on the same call: {error}"
-            raise AssertionError(message) from error
+            if CRASHED in str(error):
+                message = f"the harness page's renderer crashed twice on the same call: {error}"
+                raise AssertionError(message) from error
+            raise
 
     def _run(self, code: str, args: Any, timeout_ms: float) -> Any:
         self.page.set_default_timeout(timeout_ms)

@@ -7,6 +7,7 @@ parity test; it says nothing about a verdict. Every other error from a call stil
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,16 +36,14 @@ class _CrashingPage:
 
 
 @pytest.fixture
-def recovered() -> Any:
+def recovered() -> Iterator[list[str]]:
     """RECOVERED as this test left it, restored afterwards: a crash made on purpose is not a real one."""
     before = list(RECOVERED)
     yield RECOVERED
     RECOVERED[:] = before
 
 
-def test_a_crashed_renderer_is_replaced_once(
-    harness: PyodideHarness, recovered: list[str]
-) -> None:
+def test_a_crashed_renderer_is_replaced_once(harness: PyodideHarness, recovered: list[str]) -> None:
     assert harness.run(ANSWER) == 42
     crashed = harness.page
     with contextlib.suppress(PlaywrightError):  # Chromium's own URL for killing the renderer.
